@@ -1,0 +1,45 @@
+//! `hamburglar scan [PATH…]`: files and folders, or `-` for stdin.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{drive, EngineArgs, OutputArgs, RuleArgs};
+use crate::source::worktree::Worktree;
+
+/// Arguments of `hamburglar scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folders or files to scan; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Scan files that .gitignore and friends exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Scan only files matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and folders matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Runs `hamburglar scan`.
+pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
+    let source = Worktree::new(args.paths)
+        .no_ignore(args.no_ignore)
+        .follow_symlinks(args.follow_symlinks)
+        .include(args.include)
+        .exclude(args.exclude)
+        .stdin_limit(args.engine.max_file_size);
+    drive(Box::new(source), &args.rules, &args.engine, &args.output)
+}

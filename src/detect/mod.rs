@@ -1,0 +1,181 @@
+//! Detection: from bytes to matches.
+//!
+//! A [`Detector`] holds the compiled rules of a run, the keyword
+//! prefilter, the global allowlist and (with the `yara` feature) the
+//! compiled YARA rules. Workers share one detector read-only; each keeps
+//! its own [`DetectScratch`] for per-thread state.
+
+pub mod allow;
+pub mod builtin;
+pub mod entropy;
+pub mod lines;
+pub mod matcher;
+pub mod placeholder;
+pub mod rule;
+pub mod ruleset;
+pub mod validate;
+
+use std::sync::Arc;
+
+use allow::{line_is_suppressed, Allowlist};
+use lines::LineIndex;
+use matcher::{Candidates, Prefilter};
+use rule::{Rule, RuleMeta};
+
+/// One accepted match in one buffer: a finding without provenance.
+///
+/// Matches of a content-addressed item (a git blob) are cached and reused
+/// for every commit that introduces the same blob.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// The rule that matched.
+    pub rule: Arc<RuleMeta>,
+    /// The secret (lossy UTF-8).
+    pub secret: String,
+    /// The whole matched text (lossy UTF-8), which contains the secret.
+    pub matched: String,
+    /// First line of the match, 1-based.
+    pub line: u32,
+    /// Column of the first character, 1-based.
+    pub column: u32,
+    /// Last line of the match.
+    pub end_line: u32,
+    /// Column just past the last character.
+    pub end_column: u32,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f64,
+    /// The text encoding the item was decoded from, when not UTF-8.
+    pub encoding: Option<&'static str>,
+}
+
+/// The rules of a run, compiled, with their prefilter.
+pub struct Detector {
+    rules: Vec<Rule>,
+    prefilter: Prefilter,
+    allowlist: Allowlist,
+}
+
+/// Per-worker scratch space.
+#[derive(Default)]
+pub struct DetectScratch {
+    candidates: Candidates,
+}
+
+impl Detector {
+    /// Builds a detector over compiled rules and a global allowlist.
+    pub fn new(rules: Vec<Rule>, allowlist: Allowlist) -> Detector {
+        let prefilter = Prefilter::new(&rules);
+        Detector {
+            rules,
+            prefilter,
+            allowlist,
+        }
+    }
+
+    /// The rules, in catalogue order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The indexes of rules without keywords (they run on every item).
+    pub fn unkeyed_rules(&self) -> &[u32] {
+        self.prefilter.unkeyed()
+    }
+
+    /// True if the global allowlist excludes this path from scanning.
+    pub fn allows_path(&self, path: &str) -> bool {
+        self.allowlist.allows_path(path.as_bytes())
+    }
+
+    /// Finds every accepted match of every rule in `text`, appending to
+    /// `out`. `encoding` is recorded on each match.
+    pub fn scan_text(
+        &self,
+        text: &[u8],
+        encoding: Option<&'static str>,
+        scratch: &mut DetectScratch,
+        out: &mut Vec<Match>,
+    ) {
+        self.prefilter.candidates(text, &mut scratch.candidates);
+        let mut lines: Option<LineIndex> = None;
+        for &r in scratch.candidates.rules() {
+            let rule = &self.rules[r as usize];
+            self.scan_rule(rule, text, encoding, &mut lines, out);
+        }
+    }
+
+    /// Runs one rule over `text`.
+    fn scan_rule(
+        &self,
+        rule: &Rule,
+        text: &[u8],
+        encoding: Option<&'static str>,
+        lines: &mut Option<LineIndex>,
+        out: &mut Vec<Match>,
+    ) {
+        let mut locs = rule.regex.capture_locations();
+        let mut at = 0;
+        while at <= text.len() {
+            let Some(whole) = rule.regex.captures_read_at(&mut locs, text, at) else {
+                break;
+            };
+            at = if whole.end() > whole.start() {
+                whole.end()
+            } else {
+                whole.end() + 1
+            };
+            let Some((s, e)) = locs.get(rule.secret_group) else {
+                continue;
+            };
+            let secret = &text[s..e];
+            if !self.accepts(rule, secret) {
+                continue;
+            }
+            let index = lines.get_or_insert_with(|| LineIndex::new(text));
+            let start = index.position(text, whole.start());
+            // A match that ends with a newline ends on the line it closes.
+            let end_at = if text[..whole.end()].ends_with(b"\n") && whole.len() > 0 {
+                whole.end() - 1
+            } else {
+                whole.end()
+            };
+            let end = index.position(text, end_at);
+            let line_text = index.line_bytes(text, index.position(text, s).line);
+            if line_is_suppressed(line_text) || self.allowlist.allows(secret, line_text) {
+                continue;
+            }
+            out.push(Match {
+                rule: rule.meta.clone(),
+                secret: String::from_utf8_lossy(secret).into_owned(),
+                matched: String::from_utf8_lossy(&text[whole.start()..whole.end()]).into_owned(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                entropy: entropy::shannon(secret),
+                encoding,
+            });
+        }
+    }
+
+    /// The rule-level filters: entropy, checksum, placeholders, allowlist.
+    fn accepts(&self, rule: &Rule, secret: &[u8]) -> bool {
+        if secret.is_empty() {
+            return false;
+        }
+        if rule
+            .spec
+            .entropy
+            .is_some_and(|min| entropy::shannon(secret) < min)
+        {
+            return false;
+        }
+        if rule.spec.validator.is_some_and(|v| !v.check(secret)) {
+            return false;
+        }
+        if rule.spec.filter_placeholders && placeholder::is_placeholder(secret) {
+            return false;
+        }
+        !rule.allows(secret)
+    }
+}

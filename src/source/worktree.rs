@@ -1,0 +1,242 @@
+//! The working tree: files of a folder, walked with `ignore`.
+//!
+//! `.gitignore`, `.git/info/exclude`, the global excludes file, `.ignore`
+//! and `.hamburglarignore` files are honoured (even outside a git
+//! repository) unless `--no-ignore`. Hidden files are scanned, since `.env`,
+//! `.npmrc` and `.ssh/` are where secrets live; the `.git` folder never is.
+//! Symbolic links are not followed unless asked; when they are, loops are
+//! detected by the walker and reported, never followed forever. FIFOs,
+//! sockets and devices are skipped without being opened.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::WalkBuilder;
+
+use super::{Content, Item, Provenance, Source};
+use crate::detect::allow::gitignore_style;
+use crate::engine::Feed;
+
+/// Options and roots of a working-tree scan.
+#[derive(Debug, Clone, Default)]
+pub struct Worktree {
+    roots: Vec<PathBuf>,
+    no_ignore: bool,
+    follow_symlinks: bool,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    stdin_limit: u64,
+}
+
+impl Worktree {
+    /// Scans these roots: folders, files, or `-` for standard input.
+    pub fn new(roots: Vec<PathBuf>) -> Worktree {
+        Worktree {
+            roots,
+            stdin_limit: 100 << 20,
+            ..Worktree::default()
+        }
+    }
+
+    /// Scans ignored files too.
+    pub fn no_ignore(mut self, yes: bool) -> Worktree {
+        self.no_ignore = yes;
+        self
+    }
+
+    /// Follows symbolic links.
+    pub fn follow_symlinks(mut self, yes: bool) -> Worktree {
+        self.follow_symlinks = yes;
+        self
+    }
+
+    /// Scans only files matching one of these gitignore-style globs.
+    pub fn include(mut self, globs: Vec<String>) -> Worktree {
+        self.include = globs;
+        self
+    }
+
+    /// Never scans files or folders matching these gitignore-style globs.
+    pub fn exclude(mut self, globs: Vec<String>) -> Worktree {
+        self.exclude = globs;
+        self
+    }
+
+    /// The most bytes read from standard input.
+    pub fn stdin_limit(mut self, bytes: u64) -> Worktree {
+        self.stdin_limit = bytes;
+        self
+    }
+}
+
+impl Source for Worktree {
+    fn name(&self) -> &'static str {
+        "worktree"
+    }
+
+    fn run(self: Box<Self>, feed: &Feed) -> anyhow::Result<()> {
+        let include = compile_globs(&self.include).context("bad --include glob")?;
+        let exclude = compile_globs(&self.exclude).context("bad --exclude glob")?;
+        for root in &self.roots {
+            if root.as_os_str() == "-" {
+                continue;
+            }
+            std::fs::metadata(root).with_context(|| format!("{}", root.display()))?;
+        }
+        let several = self.roots.len() > 1;
+        for root in &self.roots {
+            if root.as_os_str() == "-" {
+                if feed
+                    .send(super::stdin::read_item(self.stdin_limit)?)
+                    .is_err()
+                {
+                    return Ok(());
+                }
+                continue;
+            }
+            let filters = Filters {
+                include: &include,
+                exclude: &exclude,
+            };
+            if self.walk(root, several, &filters, feed).is_err() {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The user's include and exclude globs.
+struct Filters<'a> {
+    include: &'a Option<GlobSet>,
+    exclude: &'a Option<GlobSet>,
+}
+
+impl Worktree {
+    /// Walks one root, sending every file.
+    fn walk(
+        &self,
+        root: &Path,
+        several: bool,
+        filters: &Filters<'_>,
+        feed: &Feed,
+    ) -> Result<(), crate::engine::Cancelled> {
+        let exclude = filters.exclude.clone();
+        let base = root.to_path_buf();
+        let mut walker = WalkBuilder::new(root);
+        walker
+            .hidden(false)
+            .standard_filters(!self.no_ignore)
+            .hidden(false)
+            .require_git(false)
+            .follow_links(self.follow_symlinks)
+            .filter_entry(move |e| {
+                if e.file_name() == ".git" {
+                    return false;
+                }
+                match (&exclude, e.path().strip_prefix(&base)) {
+                    (Some(set), Ok(rel)) if e.depth() > 0 => !set.is_match(rel),
+                    _ => true,
+                }
+            });
+        if !self.no_ignore {
+            walker.add_custom_ignore_filename(".hamburglarignore");
+        }
+        for entry in walker.build() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let what = error_path(&err).unwrap_or_else(|| root.display().to_string());
+                    feed.error(&what, &err);
+                    continue;
+                }
+            };
+            let Some(kind) = entry.file_type() else {
+                // Standard input: never yielded for folder roots.
+                continue;
+            };
+            if kind.is_dir() {
+                continue;
+            }
+            let shown = shown_path(root, entry.path(), several);
+            if kind.is_symlink() {
+                feed.skip(&shown, "symlink");
+                continue;
+            }
+            if !kind.is_file() {
+                feed.skip(&shown, "not a regular file");
+                continue;
+            }
+            if let (Some(set), Ok(rel)) = (filters.include, entry.path().strip_prefix(root)) {
+                if entry.depth() > 0 && !set.is_match(rel) {
+                    continue;
+                }
+            }
+            let item = Item::new(
+                Provenance::Worktree { path: shown },
+                Content::File(entry.into_path()),
+            );
+            feed.send(item)?;
+        }
+        Ok(())
+    }
+}
+
+/// The path shown for a file: relative to its root, `/`-separated; with
+/// several roots, prefixed by the root as given.
+fn shown_path(root: &Path, path: &Path, several: bool) -> String {
+    let rel = match path.strip_prefix(root) {
+        Ok(r) if r.as_os_str().is_empty() => return slashes(path),
+        Ok(r) => r,
+        Err(_) => path,
+    };
+    if several {
+        let root = slashes(root);
+        format!("{}/{}", root.trim_end_matches('/'), slashes(rel))
+    } else {
+        slashes(rel)
+    }
+}
+
+/// A path as a `/`-separated string (lossy for non-UTF-8 names).
+fn slashes(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    let s = if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace('\\', "/")
+    };
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// The path an `ignore` error is about, if it names one.
+fn error_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.display().to_string()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.display().to_string()),
+        _ => None,
+    }
+}
+
+/// Compiles gitignore-style globs into one set (`None` when empty).
+fn compile_globs(globs: &[String]) -> anyhow::Result<Option<GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut set = GlobSetBuilder::new();
+    for g in globs {
+        let glob = GlobBuilder::new(&gitignore_style(g))
+            .literal_separator(true)
+            .build()
+            .with_context(|| format!("glob {g:?}"))?;
+        set.add(glob);
+        // A folder glob also covers everything below it.
+        let below = format!("{}/**", gitignore_style(g));
+        set.add(GlobBuilder::new(&below).literal_separator(true).build()?);
+    }
+    Ok(Some(set.build()?))
+}
