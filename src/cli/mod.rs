@@ -7,8 +7,10 @@
 
 mod args;
 mod drive;
+mod history;
 mod rules;
 mod scan;
+mod staged;
 
 use std::io::IsTerminal;
 
@@ -46,6 +48,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders (a working tree), or `-` for stdin.
     Scan(scan::ScanArgs),
+    /// Scan the changes staged for the next commit (the pre-commit hook).
+    Staged(staged::StagedArgs),
+    /// Scan the lines each commit of a range adds.
+    History(history::HistoryArgs),
     /// List or check the rules.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -68,6 +74,8 @@ pub fn main() -> i32 {
     init_logging(&cli);
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Staged(args) => staged::run(args),
+        Command::History(args) => history::run(args),
         Command::Rules(cmd) => rules::run(cmd),
     };
     match result {

@@ -7,8 +7,11 @@
 //! its lines may be reported ([`Scope`]). The engine never learns which
 //! source it is driving.
 
+pub mod git;
+pub mod history;
 mod item;
 mod provenance;
+pub mod staged;
 pub mod stdin;
 pub mod worktree;
 
