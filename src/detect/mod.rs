@@ -46,6 +46,10 @@ pub struct Match {
     pub entropy: f64,
     /// The text encoding the item was decoded from, when not UTF-8.
     pub encoding: Option<&'static str>,
+    /// Byte range of the secret in the scanned text.
+    pub span: std::ops::Range<usize>,
+    /// The rule's confidence and catalogue position, to rank overlaps.
+    rank: (rule::Confidence, std::cmp::Reverse<u32>),
 }
 
 /// The rules of a run, compiled, with their prefilter.
@@ -98,15 +102,18 @@ impl Detector {
     ) {
         self.prefilter.candidates(text, &mut scratch.candidates);
         let mut lines: Option<LineIndex> = None;
+        let first = out.len();
         for &r in scratch.candidates.rules() {
             let rule = &self.rules[r as usize];
-            self.scan_rule(rule, text, encoding, &mut lines, out);
+            self.scan_rule(r, rule, text, encoding, &mut lines, out);
         }
+        dedup_overlaps(out, first);
     }
 
     /// Runs one rule over `text`.
     fn scan_rule(
         &self,
+        index: u32,
         rule: &Rule,
         text: &[u8],
         encoding: Option<&'static str>,
@@ -131,16 +138,16 @@ impl Detector {
             if !self.accepts(rule, secret) {
                 continue;
             }
-            let index = lines.get_or_insert_with(|| LineIndex::new(text));
-            let start = index.position(text, whole.start());
-            // A match that ends with a newline ends on the line it closes.
-            let end_at = if text[..whole.end()].ends_with(b"\n") && whole.len() > 0 {
-                whole.end() - 1
+            let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+            let start = lines.position(text, s);
+            // A secret that ends with a newline ends on the line it closes.
+            let end_at = if text[..e].ends_with(b"\n") && e > s {
+                e - 1
             } else {
-                whole.end()
+                e
             };
-            let end = index.position(text, end_at);
-            let line_text = index.line_bytes(text, index.position(text, s).line);
+            let end = lines.position(text, end_at);
+            let line_text = lines.line_bytes(text, start.line);
             if line_is_suppressed(line_text) || self.allowlist.allows(secret, line_text) {
                 continue;
             }
@@ -154,6 +161,8 @@ impl Detector {
                 end_column: end.column,
                 entropy: entropy::shannon(secret),
                 encoding,
+                span: s..e,
+                rank: (rule.spec.confidence, std::cmp::Reverse(index)),
             });
         }
     }
@@ -178,4 +187,25 @@ impl Detector {
         }
         !rule.allows(secret)
     }
+}
+
+/// Keeps one match per secret: where the secrets of two matches overlap,
+/// the match of the more confident rule wins (the earlier rule of the
+/// catalogue on a tie), so a token caught by its provider's rule is not
+/// reported again by a generic assignment rule.
+fn dedup_overlaps(out: &mut Vec<Match>, first: usize) {
+    let found = &mut out[first..];
+    if found.len() < 2 {
+        return;
+    }
+    found.sort_by(|a, b| b.rank.cmp(&a.rank).then(a.span.start.cmp(&b.span.start)));
+    let mut kept: Vec<Match> = Vec::with_capacity(found.len());
+    for m in out.drain(first..) {
+        let overlaps = |k: &Match| m.span.start < k.span.end && k.span.start < m.span.end;
+        if !kept.iter().any(overlaps) {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| m.span.start);
+    out.extend(kept);
 }
