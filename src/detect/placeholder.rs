@@ -62,8 +62,8 @@ const CONTAINS: &[&[u8]] = &[
     b"yourpass",
     b"yoursecret",
     b"yourtoken",
-    b"<",
-    b">",
+    b"&lt;",
+    b"a1b2c3",
     b"${",
     b"#{",
     b"{{",
@@ -120,7 +120,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if CONTAINS.iter().any(|w| contains_ci(s, w)) {
         return true;
     }
-    if is_filler(s) || is_run(s) {
+    if is_filler(s) || is_run(s) || has_long_run(s) || has_angle_placeholder(s) {
         return true;
     }
     is_template(s) || is_code(s)
@@ -176,13 +176,58 @@ fn is_run(s: &[u8]) -> bool {
     })
 }
 
+/// True when `s` embeds a long sequential run (`abcdefg`, `1234567`, `qwertyui`).
+///
+/// Random credentials essentially never contain one (the chance for a 7-character alphabet run
+/// is below one in a billion per position), but typed stand-ins such as `abcdefg12346+FJQCK`
+/// or `AKIA...1234567890` do. Runs of digits and letters need 7 characters, keyboard rows 8,
+/// so that real weak passwords like `abuser123456` or `Zxcvbnm@123` are still reported.
+fn has_long_run(s: &[u8]) -> bool {
+    let runs: [(&[u8], usize); 4] = [
+        (b"abcdefghijklmnopqrstuvwxyz", 7),
+        (b"01234567890", 7),
+        (b"qwertyuiop", 8),
+        (b"asdfghjkl", 8),
+    ];
+    runs.iter().any(|&(run, n)| {
+        s.len() >= n
+            && s.windows(n).any(|w| {
+                let fwd = run.windows(n).any(|r| w.eq_ignore_ascii_case(r));
+                fwd || run.windows(n).any(|r| {
+                    w.iter()
+                        .rev()
+                        .zip(r)
+                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
+                })
+            })
+    })
+}
+
+/// True when `s` holds an angle-bracketed name such as `<your-key>` or `<DB PASSWORD>`.
+///
+/// A bare `<` or `>` is kept: generated secrets (WordPress salts, JWT keys) contain them.
+fn has_angle_placeholder(s: &[u8]) -> bool {
+    let Some(open) = s.iter().position(|&b| b == b'<') else {
+        return false;
+    };
+    let inner = &s[open + 1..];
+    match inner.iter().position(|&b| b == b'>') {
+        Some(close) if close > 0 => inner[..close]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b" _.:-%=/".contains(b)),
+        _ => false,
+    }
+}
+
 /// Template and format syntax: `$VAR`, `%s`, `%VAR%`, `{name}`, `@VAR@`, `__VAR__`.
 fn is_template(s: &[u8]) -> bool {
     let ident =
         |b: &[u8]| !b.is_empty() && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_');
 
-    if let Some(rest) = s.strip_prefix(b"$") {
-        if ident(rest) || rest.starts_with(b"(") {
+    // `$VAR`, `$env:VAR`, `$obj->field`, `${VAR}`, `$(cmd)`: a value that starts with a
+    // variable sigil is an interpolation in shell, PHP, Perl and PowerShell, not a literal.
+    if let [b'$', c, ..] = s {
+        if c.is_ascii_alphabetic() || b"_{(".contains(c) {
             return true;
         }
     }
@@ -308,6 +353,8 @@ mod tests {
             "${DB_PASS}",
             "$DB_PASS",
             "$(cat /run/secret)",
+            "$env:DB_PASS",
+            "$config->db_pass",
             "{{ db_password }}",
             "{{.Token}}",
             "%s",
@@ -348,6 +395,10 @@ mod tests {
     fn descriptive_stand_ins_are_placeholders() {
         for s in [
             "your_api_key_here",
+            "abcdefg12346+FJQCK",
+            "OOzkR1+hF+1ABCsIFDJMEUtqmtnZ1234567890",
+            "&lt;YOURPASSWORD&gt;",
+            "<DB PASSWORD>",
             "insert-key-here",
             "my-example-token",
             "REDACTED",
@@ -370,6 +421,11 @@ mod tests {
             "N7x#pQ2m!vL9",
             "correcthorsebatterystaple",
             "correct_horse_battery",
+            "7`D}/vYR)T;W5]EBrf;_&k>qX??]G&3CF=;@vyrVBp[",
+            "abuser123456",
+            "Zxcvbnm@12345",
+            "super$ecret",
+            "$2y$10$Kq8vN2pLx7RtW4mZb9YcJe",
             "roboMongoSSHPass",
             "9f86d081884c7d659a2feaa0c55ad015",
         ] {
