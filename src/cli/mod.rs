@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand};
 
 pub use args::{EngineArgs, OutputArgs, RuleArgs};
 pub use drive::drive;
+pub use rules::check_rules;
 
 /// Exit status: no findings.
 pub const EXIT_CLEAN: i32 = 0;

@@ -61,18 +61,18 @@ fn list(args: &RuleArgs) -> anyhow::Result<i32> {
 pub fn check_rules(detector: &Detector) -> Vec<String> {
     let mut failures = Vec::new();
     let mut scratch = DetectScratch::default();
-    for rule in detector.rules() {
+    for (index, rule) in detector.rules().iter().enumerate() {
         let id = &rule.meta.id;
         if rule.spec.examples.is_empty() {
             failures.push(format!("{id}: has no examples"));
         }
         for ex in &rule.spec.examples {
-            if !fires(detector, &mut scratch, id, ex) {
+            if !fires(detector, &mut scratch, index, ex) {
                 failures.push(format!("{id}: example does not match: {ex:?}"));
             }
         }
         for ex in &rule.spec.negative_examples {
-            if fires(detector, &mut scratch, id, ex) {
+            if fires(detector, &mut scratch, index, ex) {
                 failures.push(format!("{id}: negative example matches: {ex:?}"));
             }
         }
@@ -80,11 +80,11 @@ pub fn check_rules(detector: &Detector) -> Vec<String> {
     failures
 }
 
-/// True if `rule` reports something in `text`.
-fn fires(detector: &Detector, scratch: &mut DetectScratch, rule: &str, text: &str) -> bool {
+/// True if the rule at `index` reports something in `text`.
+fn fires(detector: &Detector, scratch: &mut DetectScratch, index: usize, text: &str) -> bool {
     let mut out = Vec::new();
-    detector.scan_text(text.as_bytes(), None, scratch, &mut out);
-    out.iter().any(|m| m.rule.id == rule)
+    detector.scan_one_rule(index, text.as_bytes(), scratch, &mut out);
+    !out.is_empty()
 }
 
 fn check(file: Option<PathBuf>) -> anyhow::Result<i32> {

@@ -17,6 +17,7 @@ pub mod validate;
 
 use std::sync::Arc;
 
+use crate::read::{self, Text};
 use allow::{line_is_suppressed, Allowlist};
 use lines::LineIndex;
 use matcher::{Candidates, Prefilter};
@@ -50,6 +51,15 @@ pub struct Match {
     pub span: std::ops::Range<usize>,
     /// The rule's confidence and catalogue position, to rank overlaps.
     rank: (rule::Confidence, std::cmp::Reverse<u32>),
+}
+
+/// What kind of content a buffer turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentKind {
+    /// Text (after decoding): the text rules ran.
+    Text,
+    /// Binary: the text rules did not run (unless asked to).
+    Binary,
 }
 
 /// The rules of a run, compiled, with their prefilter.
@@ -91,6 +101,30 @@ impl Detector {
         self.allowlist.allows_path(path.as_bytes())
     }
 
+    /// Scans an item's raw bytes: decodes text (UTF-16, legacy encodings)
+    /// and runs the text rules on it; binary content is left to
+    /// binary-aware rules unless `binary_as_text`.
+    pub fn scan(
+        &self,
+        raw: &[u8],
+        binary_as_text: bool,
+        scratch: &mut DetectScratch,
+        out: &mut Vec<Match>,
+    ) -> ContentKind {
+        match read::decode(raw) {
+            Text::Binary => {
+                if binary_as_text {
+                    self.scan_text(raw, None, scratch, out);
+                }
+                ContentKind::Binary
+            }
+            Text::Text { text, encoding } => {
+                self.scan_text(&text, encoding, scratch, out);
+                ContentKind::Text
+            }
+        }
+    }
+
     /// Finds every accepted match of every rule in `text`, appending to
     /// `out`. `encoding` is recorded on each match.
     pub fn scan_text(
@@ -108,6 +142,31 @@ impl Detector {
             self.scan_rule(r, rule, text, encoding, &mut lines, out);
         }
         dedup_overlaps(out, first);
+    }
+
+    /// The ids of the rules the keyword prefilter picks for `text`.
+    pub fn candidate_rules(&self, text: &[u8], scratch: &mut DetectScratch) -> Vec<&str> {
+        self.prefilter.candidates(text, &mut scratch.candidates);
+        let ids = scratch.candidates.rules().iter();
+        ids.map(|&r| self.rules[r as usize].meta.id.as_str())
+            .collect()
+    }
+
+    /// Runs the rule at `index` alone over `text`, if the prefilter picks
+    /// it: what `rules check` uses to test a rule against its examples
+    /// without other rules winning overlaps.
+    pub fn scan_one_rule(
+        &self,
+        index: usize,
+        text: &[u8],
+        scratch: &mut DetectScratch,
+        out: &mut Vec<Match>,
+    ) {
+        self.prefilter.candidates(text, &mut scratch.candidates);
+        if scratch.candidates.rules().contains(&(index as u32)) {
+            let rule = &self.rules[index];
+            self.scan_rule(index as u32, rule, text, None, &mut None, out);
+        }
     }
 
     /// Runs one rule over `text`.

@@ -16,8 +16,8 @@ use super::cache::{ScanCache, Scanned};
 use super::feed::Job;
 use super::shared::Shared;
 use super::ScanOptions;
-use crate::detect::{DetectScratch, Detector, Match};
-use crate::read::{self, ReadError, Text};
+use crate::detect::{ContentKind, DetectScratch, Detector, Match};
+use crate::read::{self, ReadError};
 use crate::report::Finding;
 use crate::source::{Content, Item, LoadError, Scope};
 
@@ -137,20 +137,15 @@ impl Worker {
             .bytes
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let mut matches = Vec::new();
-        match read::decode(&bytes) {
-            Text::Binary => {
-                if !self.options.scan_binary_as_text {
-                    *loaded = Some(bytes);
-                    return Scanned::Skipped("binary".into());
-                }
-                self.detector.scan_text(&bytes, None, scratch, &mut matches);
-            }
-            Text::Text { text, encoding } => {
-                self.detector
-                    .scan_text(&text, encoding, scratch, &mut matches);
-            }
-        }
+        let binary_as_text = self.options.scan_binary_as_text;
+        let kind = self
+            .detector
+            .scan(&bytes, binary_as_text, scratch, &mut matches);
         *loaded = Some(bytes);
+        if kind == ContentKind::Binary && matches.is_empty() {
+            // Binary content that no binary-aware (YARA) rule matched.
+            return Scanned::Skipped("binary".into());
+        }
         Scanned::Matches(matches.into())
     }
 }
