@@ -43,7 +43,8 @@ impl Validator {
 // ---------------------------------------------------------------------------
 // Luhn
 
-/// Luhn check over 12 to 19 digits; spaces and dashes are separators, anything else fails.
+/// Luhn check over 8 to 19 digits (card numbers, Canadian SINs); spaces and dashes are
+/// separators, anything else fails.
 fn luhn(s: &[u8]) -> bool {
     let mut digits = [0u8; 19];
     let mut n = 0;
@@ -60,7 +61,7 @@ fn luhn(s: &[u8]) -> bool {
             _ => return false,
         }
     }
-    if n < 12 {
+    if n < 8 {
         return false;
     }
 
@@ -468,6 +469,7 @@ mod tests {
         assert!(Validator::Luhn.check(b"4111 1111 1111 1111"));
         assert!(Validator::Luhn.check(b"5500-0000-0000-0004"));
         assert!(Validator::Luhn.check(b"378282246310005"));
+        assert!(Validator::Luhn.check(b"046 219 333"));
     }
 
     #[test]
@@ -476,6 +478,7 @@ mod tests {
         assert!(!Validator::Luhn.check(b"378282246310006"));
         assert!(!Validator::Luhn.check(b"4111x11111111111"));
         assert!(!Validator::Luhn.check(b"0"));
+        assert!(!Validator::Luhn.check(b"0000000"));
         assert!(!Validator::Luhn.check(b"41111111111111111111111"));
     }
 
