@@ -42,6 +42,9 @@ pub struct EngineArgs {
     /// Skip files larger than this (bytes, or with K/M/G suffix).
     #[arg(long, default_value = "100M", value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
+    /// Give up on one item after this many seconds of matching (0: never).
+    #[arg(long, default_value_t = 60.0, value_name = "SECS")]
+    pub item_timeout: f64,
 }
 
 impl EngineArgs {
@@ -55,6 +58,8 @@ impl EngineArgs {
             o.threads = t.max(1);
         }
         o.max_file_size = self.max_file_size;
+        o.item_timeout = (self.item_timeout > 0.0)
+            .then(|| std::time::Duration::from_secs_f64(self.item_timeout));
         o
     }
 }

@@ -36,6 +36,9 @@ pub struct AllowlistSpec {
     /// Gitignore-style globs of paths never scanned.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Regexes on paths never scanned (what gitleaks configs use).
+    #[serde(default)]
+    pub path_regexes: Vec<String>,
     /// A secret matching any of these is dropped.
     #[serde(default)]
     pub regexes: Vec<String>,
@@ -51,6 +54,7 @@ pub struct AllowlistSpec {
 #[derive(Debug, Clone, Default)]
 pub struct Allowlist {
     paths: Option<GlobSet>,
+    path_regexes: Vec<Regex>,
     regexes: Vec<Regex>,
     lines: Vec<Regex>,
     stopwords: Vec<Vec<u8>>,
@@ -85,6 +89,9 @@ impl Allowlist {
                 globs.add(g);
                 any_glob = true;
             }
+            for p in &spec.path_regexes {
+                out.path_regexes.push(regex(p)?);
+            }
             for p in &spec.regexes {
                 out.regexes.push(regex(p)?);
             }
@@ -111,6 +118,7 @@ impl Allowlist {
         self.paths
             .as_ref()
             .is_some_and(|set| set.is_match_candidate(&Candidate::from_bytes(path)))
+            || self.path_regexes.iter().any(|r| r.is_match(path))
     }
 
     /// True if a finding with this secret on this line is dropped.

@@ -45,6 +45,10 @@ impl Prefilter {
         let mut unkeyed = Vec::new();
         let mut index = std::collections::HashMap::new();
         for (i, rule) in rules.iter().enumerate() {
+            if rule.regex.is_none() {
+                // Path-only rules never run on content.
+                continue;
+            }
             if rule.spec.keywords.is_empty() {
                 unkeyed.push(i as u32);
                 continue;

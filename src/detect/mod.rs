@@ -8,6 +8,7 @@
 pub mod allow;
 pub mod builtin;
 pub mod entropy;
+pub mod gitleaks;
 pub mod lines;
 pub mod matcher;
 pub mod placeholder;
@@ -51,6 +52,8 @@ pub struct Match {
     pub span: std::ops::Range<usize>,
     /// The rule's confidence and catalogue position, to rank overlaps.
     rank: (rule::Confidence, std::cmp::Reverse<u32>),
+    /// The index of the rule in the detector (`None` for YARA rules).
+    rule_index: Option<u32>,
 }
 
 /// What kind of content a buffer turned out to be.
@@ -73,6 +76,33 @@ pub struct Detector {
 #[derive(Default)]
 pub struct DetectScratch {
     candidates: Candidates,
+    deadline: Option<std::time::Instant>,
+    timed_out: bool,
+}
+
+impl DetectScratch {
+    /// Gives the next item at most `budget` of rule matching; `None`
+    /// means no limit.
+    pub fn set_budget(&mut self, budget: Option<std::time::Duration>) {
+        self.deadline = budget.map(|b| std::time::Instant::now() + b);
+        self.timed_out = false;
+    }
+
+    /// True if the last scan stopped because its time budget ran out.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out
+    }
+
+    /// Checks the budget, remembering when it ran out.
+    fn over_budget(&mut self) -> bool {
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            self.timed_out = true;
+        }
+        self.timed_out
+    }
 }
 
 impl Detector {
@@ -137,10 +167,15 @@ impl Detector {
         self.prefilter.candidates(text, &mut scratch.candidates);
         let mut lines: Option<LineIndex> = None;
         let first = out.len();
-        for &r in scratch.candidates.rules() {
+        let candidates = std::mem::take(&mut scratch.candidates);
+        for &r in candidates.rules() {
+            if scratch.over_budget() {
+                break;
+            }
             let rule = &self.rules[r as usize];
             self.scan_rule(r, rule, text, encoding, &mut lines, out);
         }
+        scratch.candidates = candidates;
         dedup_overlaps(out, first);
     }
 
@@ -179,10 +214,13 @@ impl Detector {
         lines: &mut Option<LineIndex>,
         out: &mut Vec<Match>,
     ) {
-        let mut locs = rule.regex.capture_locations();
+        let Some(regex) = &rule.regex else {
+            return;
+        };
+        let mut locs = regex.capture_locations();
         let mut at = 0;
         while at <= text.len() {
-            let Some(whole) = rule.regex.captures_read_at(&mut locs, text, at) else {
+            let Some(whole) = regex.captures_read_at(&mut locs, text, at) else {
                 break;
             };
             at = if whole.end() > whole.start() {
@@ -190,7 +228,12 @@ impl Detector {
             } else {
                 whole.end() + 1
             };
-            let Some((s, e)) = locs.get(rule.secret_group) else {
+            let group = match rule.spec.secret_group {
+                // By default the secret is the first group that took part.
+                None if locs.len() > 1 => (1..locs.len()).find(|&g| locs.get(g).is_some()),
+                _ => Some(rule.secret_group),
+            };
+            let Some((s, e)) = group.and_then(|g| locs.get(g)) else {
                 continue;
             };
             let secret = &text[s..e];
@@ -207,7 +250,10 @@ impl Detector {
             };
             let end = lines.position(text, end_at);
             let line_text = lines.line_bytes(text, start.line);
-            if line_is_suppressed(line_text) || self.allowlist.allows(secret, line_text) {
+            if line_is_suppressed(line_text)
+                || self.allowlist.allows(secret, line_text)
+                || rule.allows(secret, line_text)
+            {
                 continue;
             }
             out.push(Match {
@@ -222,6 +268,7 @@ impl Detector {
                 encoding,
                 span: s..e,
                 rank: (rule.spec.confidence, std::cmp::Reverse(index)),
+                rule_index: Some(index),
             });
         }
     }
@@ -241,10 +288,41 @@ impl Detector {
         if rule.spec.validator.is_some_and(|v| !v.check(secret)) {
             return false;
         }
-        if rule.spec.filter_placeholders && placeholder::is_placeholder(secret) {
-            return false;
+        !(rule.spec.filter_placeholders && placeholder::is_placeholder(secret))
+    }
+
+    /// True if a match (made without regard to the path, and perhaps
+    /// cached for a blob seen under another name) may be reported for an
+    /// item at `path`: the rule's path restriction and path allowlist.
+    pub fn applies_to(&self, m: &Match, path: &str) -> bool {
+        m.rule_index
+            .is_none_or(|i| self.rules[i as usize].applies_to(path))
+    }
+
+    /// Findings of path-only rules (a rule with a `path` and no `regex`
+    /// reports the file itself, e.g. a `.p12` keystore).
+    pub fn path_matches(&self, path: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.regex.is_some() || !rule.applies_to(path) {
+                continue;
+            }
+            out.push(Match {
+                rule: rule.meta.clone(),
+                secret: path.to_string(),
+                matched: path.to_string(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                entropy: entropy::shannon(path.as_bytes()),
+                encoding: None,
+                span: 0..0,
+                rank: (rule.spec.confidence, std::cmp::Reverse(i as u32)),
+                rule_index: Some(i as u32),
+            });
         }
-        !rule.allows(secret)
+        out
     }
 }
 

@@ -128,8 +128,14 @@ pub struct RuleSpec {
     /// for the regex to run; empty means the regex always runs.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// The pattern, `regex` crate syntax, over raw bytes.
-    pub regex: String,
+    /// The pattern, `regex` crate syntax, over raw bytes. A rule without
+    /// one must have a `path`: it then reports matching files themselves.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// A regex on the item's path (`/`-separated): the rule applies only
+    /// to matching paths.
+    #[serde(default)]
+    pub path: Option<String>,
     /// The capture group holding the secret; by default 1 when the regex
     /// has groups, else the whole match.
     #[serde(default)]
@@ -164,6 +170,12 @@ pub struct RuleAllowlist {
     /// A secret containing any of these (ASCII-case-insensitive) is dropped.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// A finding whose line matches any of these regexes is dropped.
+    #[serde(default)]
+    pub lines: Vec<String>,
+    /// A finding in a path matching any of these regexes is dropped.
+    #[serde(default)]
+    pub paths: Vec<String>,
 }
 
 /// The parts of a rule that every finding of it repeats.
@@ -192,8 +204,14 @@ pub struct Rule {
     pub spec: RuleSpec,
     /// What every finding of this rule says about it.
     pub meta: Arc<RuleMeta>,
-    /// The compiled pattern.
-    pub regex: Regex,
+    /// The compiled pattern (`None` for a path-only rule).
+    pub regex: Option<Regex>,
+    /// The compiled path restriction.
+    pub path: Option<Regex>,
+    /// Compiled allowlist regexes on the line.
+    pub allow_lines: Vec<Regex>,
+    /// Compiled allowlist regexes on the path.
+    pub allow_paths: Vec<Regex>,
     /// The capture group of the secret (0 = whole match).
     pub secret_group: usize,
     /// Compiled allowlist regexes.
@@ -206,12 +224,12 @@ pub struct Rule {
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
     /// The regex does not parse or is too big.
-    #[error("rule {id}: bad regex: {source}")]
+    #[error("rule {id}: bad regex: {cause}")]
     Regex {
         /// The rule id.
         id: String,
         /// The regex error (includes size-limit overflows).
-        source: regex::Error,
+        cause: regex::Error,
     },
     /// `secret_group` names a group the regex does not have.
     #[error("rule {id}: secret_group {group} but the regex has {groups} groups")]
@@ -223,6 +241,9 @@ pub enum RuleError {
         /// The groups the regex has.
         groups: usize,
     },
+    /// Neither `regex` nor `path` is given.
+    #[error("rule {0}: needs a regex or a path")]
+    Empty(String),
     /// A keyword is empty or not ASCII.
     #[error("rule {id}: keyword {keyword:?} must be non-empty ASCII")]
     Keyword {
@@ -244,36 +265,38 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 impl Rule {
     /// Compiles a rule spec.
     pub fn compile(spec: RuleSpec) -> Result<Rule, RuleError> {
-        let regex_err = |source| RuleError::Regex {
-            id: spec.id.clone(),
-            source,
+        let id = spec.id.clone();
+        let compile = |p: &String| {
+            compile_regex(p).map_err(|cause| RuleError::Regex {
+                id: id.clone(),
+                cause,
+            })
         };
-        let regex = compile_regex(&spec.regex).map_err(regex_err)?;
-        let groups = regex.captures_len() - 1;
+        let regex = spec.regex.as_ref().map(compile).transpose()?;
+        let path = spec.path.as_ref().map(compile).transpose()?;
+        if regex.is_none() && path.is_none() {
+            return Err(RuleError::Empty(id));
+        }
+        let groups = regex.as_ref().map_or(0, |r| r.captures_len() - 1);
         let secret_group = spec.secret_group.unwrap_or(if groups > 0 { 1 } else { 0 });
         if secret_group > groups {
             return Err(RuleError::Group {
-                id: spec.id.clone(),
+                id,
                 group: secret_group,
                 groups,
             });
         }
         if let Some(k) = spec.keywords.iter().find(|k| k.is_empty() || !k.is_ascii()) {
             return Err(RuleError::Keyword {
-                id: spec.id.clone(),
+                id,
                 keyword: k.clone(),
             });
         }
         let allow = spec.allowlist.clone().unwrap_or_default();
-        let allow_regexes = allow
-            .regexes
-            .iter()
-            .map(|p| compile_regex(p))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|source| RuleError::Regex {
-                id: spec.id.clone(),
-                source,
-            })?;
+        let all = |ps: &[String]| ps.iter().map(compile).collect::<Result<Vec<_>, _>>();
+        let allow_regexes = all(&allow.regexes)?;
+        let allow_lines = all(&allow.lines)?;
+        let allow_paths = all(&allow.paths)?;
         let stopwords = allow
             .stopwords
             .iter()
@@ -289,16 +312,28 @@ impl Rule {
         Ok(Rule {
             meta,
             regex,
+            path,
             secret_group,
             allow_regexes,
+            allow_lines,
+            allow_paths,
             stopwords: stopwords.collect(),
             spec,
         })
     }
 
-    /// True if the rule's own allowlist drops `secret`.
-    pub fn allows(&self, secret: &[u8]) -> bool {
+    /// True if the rule applies to an item at `path`: its path regex (if
+    /// any) matches and its allowlist does not exclude the path.
+    pub fn applies_to(&self, path: &str) -> bool {
+        let p = path.as_bytes();
+        self.path.as_ref().is_none_or(|r| r.is_match(p))
+            && !self.allow_paths.iter().any(|r| r.is_match(p))
+    }
+
+    /// True if the rule's own allowlist drops `secret` found on `line`.
+    pub fn allows(&self, secret: &[u8], line: &[u8]) -> bool {
         self.allow_regexes.iter().any(|r| r.is_match(secret))
+            || self.allow_lines.iter().any(|r| r.is_match(line))
             || self
                 .stopwords
                 .iter()

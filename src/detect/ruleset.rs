@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::allow::{Allowlist, AllowlistSpec};
 use super::rule::{Category, Confidence, Rule, RuleError, RuleSpec};
-use super::{builtin, Detector};
+use super::{builtin, gitleaks, Detector};
 
 /// A rule file in hamburglar's own format.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -26,15 +26,15 @@ pub struct RuleFile {
 #[derive(Debug, thiserror::Error)]
 pub enum RuleSetError {
     /// A rule file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A rule file is not valid TOML of the expected shape.
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", path.display())]
     Parse {
         /// The file.
         path: PathBuf,
@@ -42,12 +42,12 @@ pub enum RuleSetError {
         message: String,
     },
     /// A rule does not compile.
-    #[error("{path}: {source}")]
+    #[error("{}: {cause}", path.display())]
     Rule {
         /// The file the rule came from.
         path: PathBuf,
         /// The cause.
-        source: RuleError,
+        cause: RuleError,
     },
     /// The allowlist does not compile.
     #[error(transparent)]
@@ -94,6 +94,9 @@ pub struct SourcedRule {
     pub spec: RuleSpec,
     /// Where it was defined (`builtin:cloud.toml` or a path).
     pub origin: PathBuf,
+    /// A rule from a foreign format (gitleaks): if it does not compile it
+    /// is left out with a warning instead of failing the run.
+    pub lenient: bool,
 }
 
 /// Every rule known to a selection (before category filtering), with the
@@ -105,6 +108,11 @@ pub struct Catalogue {
     pub rules: Vec<SourcedRule>,
     /// Global allowlists of every file.
     pub allowlists: Vec<AllowlistSpec>,
+    /// Rule ids turned off by the files themselves (gitleaks
+    /// `disabledRules`).
+    pub disabled: Vec<String>,
+    /// What could not be loaded or carried over, for the user to read.
+    pub warnings: Vec<String>,
 }
 
 impl Catalogue {
@@ -115,26 +123,62 @@ impl Catalogue {
             for (name, text) in builtin::files() {
                 let origin = PathBuf::from(format!("builtin:{name}"));
                 let file = parse_rule_file(&origin, text)?;
-                cat.add(file, &origin);
+                cat.add(file, &origin, false);
             }
         }
         for path in &selection.files {
-            let text = std::fs::read_to_string(path).map_err(|source| RuleSetError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let file = parse_rule_file(path, &text)?;
-            cat.add(file, path);
+            cat.load_file(path, 0)?;
+        }
+        for w in &cat.warnings {
+            log::warn!("{w}");
         }
         Ok(cat)
     }
 
+    /// Loads one user rule file, in hamburglar's format or gitleaks'.
+    fn load_file(&mut self, path: &Path, depth: usize) -> Result<(), RuleSetError> {
+        let text = std::fs::read_to_string(path).map_err(|cause| RuleSetError::Io {
+            path: path.to_path_buf(),
+            cause,
+        })?;
+        if !gitleaks::looks_like_gitleaks(&text) {
+            let file = parse_rule_file(path, &text)?;
+            self.add(file, path, false);
+            return Ok(());
+        }
+        let converted = gitleaks::convert(path, &text).map_err(|message| RuleSetError::Parse {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        if let Some(base) = &converted.extends {
+            if depth < 8 {
+                self.load_file(base, depth + 1)?;
+            } else {
+                self.warnings
+                    .push(format!("{}: [extend] nested too deep", path.display()));
+            }
+        }
+        if converted.use_default && !self.rules.iter().any(|r| !r.lenient) {
+            self.warnings.push(format!(
+                "{}: [extend] useDefault asks for the default rules, but the built-in \
+                 rules are off (--no-builtin-rules)",
+                path.display()
+            ));
+        }
+        self.disabled.extend(converted.disabled);
+        self.warnings.extend(converted.warnings);
+        self.add(converted.file, path, true);
+        Ok(())
+    }
+
     /// Adds a file's rules; a rule whose id is already known replaces it.
-    pub fn add(&mut self, file: RuleFile, origin: &Path) {
+    /// `lenient` marks rules of a foreign format (see [`SourcedRule`]).
+    pub fn add(&mut self, file: RuleFile, origin: &Path, lenient: bool) {
         for spec in file.rules {
             let sourced = SourcedRule {
                 spec,
                 origin: origin.to_path_buf(),
+                lenient,
             };
             match self.rules.iter_mut().find(|r| r.spec.id == sourced.spec.id) {
                 Some(slot) => *slot = sourced,
@@ -154,14 +198,21 @@ impl Catalogue {
         }
         let mut rules = Vec::new();
         for r in &self.rules {
-            if !selected(&r.spec, selection) {
+            if !selected(&r.spec, selection) || self.disabled.contains(&r.spec.id) {
                 continue;
             }
-            let rule = Rule::compile(r.spec.clone()).map_err(|source| RuleSetError::Rule {
-                path: r.origin.clone(),
-                source,
-            })?;
-            rules.push(rule);
+            match Rule::compile(r.spec.clone()) {
+                Ok(rule) => rules.push(rule),
+                Err(cause) if r.lenient => {
+                    log::warn!("{}: {cause}; the rule is left out", r.origin.display());
+                }
+                Err(cause) => {
+                    return Err(RuleSetError::Rule {
+                        path: r.origin.clone(),
+                        cause,
+                    });
+                }
+            }
         }
         let allowlist = Allowlist::compile(&self.allowlists)?;
         Ok(Detector::new(rules, allowlist))

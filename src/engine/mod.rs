@@ -70,6 +70,9 @@ pub struct ScanOptions {
     pub scan_binary_as_text: bool,
     /// Capacity of the findings channel.
     pub findings_buffer: usize,
+    /// The longest rule matching may take on one item; past it the item
+    /// is skipped and counted as `timeout`.
+    pub item_timeout: Option<Duration>,
     /// How often progress is published.
     pub progress_interval: Duration,
 }
@@ -82,6 +85,7 @@ impl Default for ScanOptions {
             max_file_size: 100 << 20,
             scan_binary_as_text: false,
             findings_buffer: 256,
+            item_timeout: Some(Duration::from_secs(60)),
             progress_interval: Duration::from_millis(100),
         }
     }

@@ -79,6 +79,9 @@ impl Worker {
             }
         };
         self.shared.scanned.fetch_add(1, Ordering::Relaxed);
+        for m in self.detector.path_matches(&path) {
+            self.send(&m, &item);
+        }
         if matches.is_empty() {
             return;
         }
@@ -138,10 +141,15 @@ impl Worker {
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let mut matches = Vec::new();
         let binary_as_text = self.options.scan_binary_as_text;
+        scratch.set_budget(self.options.item_timeout);
         let kind = self
             .detector
             .scan(&bytes, binary_as_text, scratch, &mut matches);
         *loaded = Some(bytes);
+        if scratch.timed_out() {
+            // One pathological item must not stall the scan.
+            return Scanned::Skipped("timeout".into());
+        }
         if kind == ContentKind::Binary && matches.is_empty() {
             // Binary content that no binary-aware (YARA) rule matched.
             return Scanned::Skipped("binary".into());
