@@ -353,3 +353,31 @@ fn ctrl_c_keeps_every_finding_made() {
     assert_eq!(reported, lines.len(), "every finding made was written");
     assert!(lines.len() < 3000, "the scan stopped early");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_a_scan_stuck_on_silent_stdin() {
+    let bin = assert_cmd::cargo::cargo_bin("hamburglar");
+    let mut child = Command::new(bin)
+        .args(["scan", "--format", "ndjson", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for the rules to compile and the handler to be set.
+    std::thread::sleep(std::time::Duration::from_millis(3000));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed().as_secs() < 20, "the scan did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(130));
+}

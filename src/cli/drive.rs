@@ -110,11 +110,14 @@ pub fn drive(
         })
 }
 
-/// Cancels the scan on the first Ctrl-C.
+/// Cancels the scan on the first Ctrl-C; a second one exits at once.
 async fn on_ctrl_c(cancel: CancellationToken, interrupted: Arc<AtomicBool>) {
     if tokio::signal::ctrl_c().await.is_ok() {
         interrupted.store(true, Ordering::SeqCst);
         cancel.cancel();
+    }
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(EXIT_INTERRUPTED);
     }
 }
 

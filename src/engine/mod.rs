@@ -210,12 +210,13 @@ impl Scan {
             slots: Arc::new(Semaphore::new(concurrency)),
             runtime: runtime.clone(),
         };
-        let source_thread = std::thread::Builder::new()
+        let (result_tx, result_rx) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
             .name(format!("hamburglar-{source_name}"))
             .spawn(move || {
                 let result = source.run(&feed);
                 drop(feed);
-                result
+                let _ = result_tx.send(result);
             })
             .expect("spawning the source thread");
 
@@ -228,23 +229,30 @@ impl Scan {
         ));
         let done_shared = shared.clone();
         let done = runtime.spawn_blocking(move || {
-            let source_result = source_thread.join();
             let mut panicked = None;
             for w in workers {
                 if let Err(p) = w.join() {
                     panicked = Some(panic_message(p));
                 }
             }
+            // The workers are gone, so the source's next send fails and it
+            // returns; a source stuck in a read after cancellation is not
+            // waited for long.
+            let source_result = if done_shared.cancel.is_cancelled() {
+                result_rx.recv_timeout(Duration::from_secs(2)).ok()
+            } else {
+                result_rx.recv().ok()
+            };
             ticker.abort();
             reporter.complete(&done_shared.snapshot());
             let stats = stats(&done_shared, source_name);
-            match source_result {
-                Err(p) => Err(ScanError::Panic(panic_message(p))),
-                Ok(Err(e)) => Err(ScanError::Source(e)),
-                Ok(Ok(())) => match panicked {
-                    Some(p) => Err(ScanError::Panic(p)),
-                    None => Ok(stats),
-                },
+            match (source_result, panicked) {
+                (_, Some(p)) => Err(ScanError::Panic(p)),
+                (Some(Err(e)), None) => Err(ScanError::Source(e)),
+                (None, None) if !stats.cancelled => {
+                    Err(ScanError::Panic("the source thread panicked".into()))
+                }
+                _ => Ok(stats),
             }
         });
 

@@ -10,6 +10,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use crossbeam_channel::RecvTimeoutError;
 use tokio::sync::mpsc;
 
 use super::cache::{ScanCache, Scanned};
@@ -31,14 +32,23 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
-    /// Runs jobs until the queue closes. After cancellation, queued jobs
-    /// are dropped unscanned; a job already started finishes, and its
-    /// findings are delivered.
+    /// Runs jobs until the queue closes or the scan is cancelled. After
+    /// cancellation, queued jobs are dropped unscanned; a job already
+    /// started finishes, and its findings are delivered.
     pub(crate) fn run(self, queue: crossbeam_channel::Receiver<Job>) {
         let mut scratch = DetectScratch::default();
-        for job in queue {
+        let tick = std::time::Duration::from_millis(50);
+        loop {
+            // Waking up now and then lets a cancelled scan end even while
+            // its source is stuck (say, blocked reading a silent stdin).
+            let job = match queue.recv_timeout(tick) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) if self.shared.cancel.is_cancelled() => return,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
             if self.shared.cancel.is_cancelled() {
-                continue;
+                return;
             }
             self.process(job.item, &mut scratch);
         }
