@@ -13,22 +13,36 @@
 //! progress ticker, cancellation and completion. The CPU work runs on a
 //! fixed pool of OS threads. Nothing here knows which source is driving.
 //!
-//! ```no_run
+//! ```
 //! use hamburglar::detect::ruleset::{Catalogue, RuleSelection};
 //! use hamburglar::engine::{Scan, ScanOptions};
 //! use hamburglar::source::worktree::Worktree;
 //!
-//! # async fn run() -> anyhow::Result<()> {
-//! let selection = RuleSelection::default();
-//! let detector = Catalogue::load(&selection)?.detector(&selection)?;
-//! let source = Worktree::new(vec![".".into()]);
-//! let mut scan = Scan::new(detector, ScanOptions::default()).start(source);
-//! while let Some(finding) = scan.next_finding().await {
-//!     println!("{}:{} {}", finding.provenance.path(), finding.line, finding.rule.id);
-//! }
-//! let stats = scan.finish().await?;
-//! eprintln!("{} items scanned", stats.scanned);
-//! # Ok(())
+//! # fn main() -> anyhow::Result<()> {
+//! # let dir = tempfile::tempdir()?;
+//! # std::fs::write(dir.path().join(".env"), "AWS_ACCESS_KEY_ID=AKIAQ4TZ7XJ2KD5RMN3W\n")?;
+//! # let root = dir.path().to_path_buf();
+//! let runtime = tokio::runtime::Runtime::new()?;
+//! runtime.block_on(async {
+//!     // The built-in `secret` rules.
+//!     let selection = RuleSelection::default();
+//!     let detector = Catalogue::load(&selection)?.detector(&selection)?;
+//!
+//!     // Scan a folder; findings arrive as soon as they are made.
+//!     let mut scan = Scan::new(detector, ScanOptions::default()).start(Worktree::new(vec![root]));
+//!     let progress = scan.progress(); // snapshot() from anywhere
+//!     let cancel = scan.canceller(); // cancel() stops the scan
+//!     let mut found = Vec::new();
+//!     while let Some(finding) = scan.next_finding().await {
+//!         found.push((finding.provenance.path().to_string(), finding.line, finding.rule.id.clone()));
+//!     }
+//!     let stats = scan.finish().await?;
+//!     assert_eq!(found, vec![(".env".to_string(), 1, "aws-access-key-id".to_string())]);
+//!     assert_eq!(stats.findings, 1);
+//!     assert_eq!(progress.snapshot().scanned, 1);
+//!     drop(cancel);
+//!     Ok::<_, anyhow::Error>(())
+//! })
 //! # }
 //! ```
 
@@ -333,8 +347,8 @@ impl ScanHandle {
     }
 
     /// Waits for the scan to end and returns its statistics. Findings not
-    /// yet taken are dropped (and not counted); drain
-    /// [`next_finding`](Self::next_finding) first to keep them.
+    /// yet taken are discarded; drain [`next_finding`](Self::next_finding)
+    /// first to keep them.
     pub async fn finish(mut self) -> Result<ScanStats, ScanError> {
         self.findings.close();
         while self.findings.recv().await.is_some() {}
