@@ -286,14 +286,21 @@ fn is_code(s: &[u8]) -> bool {
         return !path.iter().any(u8::is_ascii_digit);
     }
 
-    // A single word is a variable name when it is SCREAMING_SNAKE (an environment variable) or
-    // snake_case naming a credential (`db_password`). CamelCase words are kept: quoted literals
-    // such as `"roboMongoPass"` are real passwords far more often than they are identifiers.
-    if path.iter().any(u8::is_ascii_digit) || !path.contains(&b'_') {
+    // A single word is a variable name when it is SCREAMING_SNAKE (a constant or environment
+    // variable, digits allowed: `DOT11_DIALOG_TOKEN`) or snake_case naming a credential
+    // (`db_password`). CamelCase words are kept: quoted literals such as `"roboMongoPass"`
+    // are real passwords far more often than they are identifiers.
+    if !path.contains(&b'_') {
         return false;
     }
-    let screaming = path.iter().all(|b| b.is_ascii_uppercase() || *b == b'_');
-    screaming || NAME_WORDS.iter().any(|w| contains_ci(path, w))
+    let screaming = path[0].is_ascii_uppercase()
+        && path
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+    if screaming {
+        return true;
+    }
+    !path.iter().any(u8::is_ascii_digit) && NAME_WORDS.iter().any(|w| contains_ci(path, w))
 }
 
 #[cfg(test)]
@@ -384,6 +391,7 @@ mod tests {
             "settings.SECRET_KEY",
             "Rails::Application.secrets",
             "DB_PASSWORD",
+            "DOT11_DIALOG_TOKEN",
             "db_password",
             "api_token",
         ] {
