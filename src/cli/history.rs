@@ -16,8 +16,8 @@ pub struct HistoryArgs {
     /// `$PRE_COMMIT_FROM_REF..$PRE_COMMIT_TO_REF`].
     #[arg(value_name = "REVSPEC")]
     pub revspecs: Vec<String>,
-    /// The repository (any folder inside it) [default: the current folder,
-    /// or `GIT_DIR` when set, as in a hook].
+    /// The repository: any folder inside it (`GIT_DIR`, when set, wins, as
+    /// in a git hook).
     #[arg(short = 'C', long = "repo", value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
     /// Scan only what is not reachable from REV (`REV..HEAD`); REV may be

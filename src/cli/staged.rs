@@ -11,8 +11,8 @@ use crate::source::staged::Staged;
 /// Arguments of `hamburglar staged`.
 #[derive(Debug, Args)]
 pub struct StagedArgs {
-    /// The repository (any folder inside it) [default: the current folder,
-    /// or `GIT_DIR` when set, as in a hook].
+    /// The repository: any folder inside it (`GIT_DIR`, when set, wins, as
+    /// in a git hook).
     #[arg(short = 'C', long = "repo", value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
     /// Report every finding in the staged files, not only those on lines

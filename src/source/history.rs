@@ -8,6 +8,8 @@
 //! introduce it, with the lines the commit adds as its scope. A secret
 //! that stays in a file over many commits is therefore reported at the
 //! commit that introduced it, and a renamed file reports only its edits.
+//! A copy (a new path whose source file still exists) is not tracked: all
+//! its lines count as added, as in `git log -p` without `-C`.
 //!
 //! Merges: a line counts as added only if it is new relative to every
 //! parent, so a side branch's lines are reported at the side branch's
