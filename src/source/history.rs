@@ -47,12 +47,19 @@ const WALK_OBJECT_CACHE_BYTES: usize = 64 << 20;
 /// The history of a repository over a range of commits.
 #[derive(Debug, Clone)]
 pub struct History {
+    /// A folder inside the repository.
     dir: PathBuf,
+    /// The commits to walk.
     range: RangeSpec,
+    /// Follow only first parents.
     first_parent: bool,
+    /// Stop after this many commits.
     max_commits: Option<u64>,
+    /// Stop the walk at commits older than this (Unix time).
     since_time: Option<i64>,
+    /// Pass over commits newer than this (Unix time).
     until_time: Option<i64>,
+    /// Larger blobs are skipped.
     max_file_size: u64,
 }
 
@@ -175,8 +182,11 @@ impl Source for History {
 
 /// One commit to turn into items.
 struct CommitJob<'a, 'repo> {
+    /// The walking thread's repository.
     repo: &'repo gix::Repository,
+    /// The repository the workers read blobs from.
     shared: &'a SharedRepo,
+    /// The commit.
     commit: &'a gix::Commit<'repo>,
     /// The parents the walk follows (none at a shallow boundary; only the
     /// first with `--first-parent`).
@@ -281,6 +291,7 @@ struct FileChange {
 
 /// Tree-to-tree diffs with rename tracking and a reused resource cache.
 struct TreeDiffer {
+    /// Reused across diffs; cleared after each.
     cache: gix::diff::blob::Platform,
 }
 

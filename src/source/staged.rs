@@ -39,8 +39,11 @@ const RENAME_CANDIDATE_LIMIT: usize = 1000;
 /// The staged changes of a repository.
 #[derive(Debug, Clone)]
 pub struct Staged {
+    /// A folder inside the repository.
     dir: PathBuf,
+    /// Report findings on every line, not only on added ones.
     all_lines: bool,
+    /// Larger staged blobs are skipped.
     max_file_size: u64,
 }
 
@@ -174,7 +177,10 @@ fn is_file(mode: Mode) -> bool {
 /// The files of HEAD that the staging deletes: where a file added at a
 /// new path may have been moved from.
 struct RenameSources {
+    /// The deleted blobs, to spot pure renames.
     set: HashSet<ObjectId>,
+    /// The same, for the line scope of added files; `None` when there is
+    /// none or too many.
     shared: Option<Arc<[ObjectId]>>,
 }
 

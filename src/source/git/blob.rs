@@ -23,8 +23,11 @@ const LFS_POINTER_MAX_BYTES: u64 = 1024;
 
 /// Reads one blob through the calling thread's repository.
 pub struct BlobLoader {
+    /// Where the blob is.
     repo: SharedRepo,
+    /// The blob.
     id: ObjectId,
+    /// Larger blobs are skipped (`too large`) without being inflated.
     max_size: u64,
 }
 

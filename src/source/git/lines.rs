@@ -37,7 +37,9 @@ pub enum Baseline {
 
 /// Computes the lines a new blob adds relative to its [`Baseline`].
 pub struct AddedLines {
+    /// Where the old blobs are.
     repo: SharedRepo,
+    /// What the new blob is compared against.
     baseline: Baseline,
 }
 

@@ -26,12 +26,15 @@ thread_local! {
 /// A repository any thread can read from, cheap to clone.
 #[derive(Clone)]
 pub struct SharedRepo {
+    /// The repository and its id, shared by every clone.
     inner: Arc<Inner>,
 }
 
 /// The shared part of a [`SharedRepo`].
 struct Inner {
+    /// Unique in this process; names the thread-local instances.
     id: u64,
+    /// The repository threads make their instances from.
     sync: gix::ThreadSafeRepository,
 }
 
