@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::detect::rule::{Category, Confidence};
 use crate::detect::ruleset::RuleSelection;
+use crate::detect::yara::YaraOptions;
 use crate::engine::ScanOptions;
 use crate::report::Format;
 
@@ -86,6 +87,23 @@ pub struct RuleArgs {
     /// Run only rules of at least this confidence.
     #[arg(long, value_enum, default_value = "low")]
     pub min_confidence: Confidence,
+    /// Run YARA rules too, on the raw bytes of every item: a .yar/.yara
+    /// file, a folder of them (recursive), or `builtin` for hamburglar's
+    /// credential-container rules. Repeatable.
+    #[arg(long = "yara", value_name = "PATH|builtin")]
+    pub yara: Vec<PathBuf>,
+    /// Cache compiled YARA rules in DIR [default: the user cache folder].
+    #[arg(long, value_name = "DIR")]
+    pub yara_cache: Option<PathBuf>,
+    /// Give up on one item's YARA scan after this many seconds (whole
+    /// seconds; the item is then skipped as `timeout`).
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub yara_timeout: u64,
 }
 
 impl RuleArgs {
@@ -97,6 +115,11 @@ impl RuleArgs {
             enable: self.enable.clone(),
             disable: self.disable.clone(),
             min_confidence: self.min_confidence,
+            yara: YaraOptions {
+                sources: self.yara.clone(),
+                cache_dir: self.yara_cache.clone(),
+                timeout: std::time::Duration::from_secs(self.yara_timeout),
+            },
             ..Default::default()
         };
         if !self.categories.is_empty() {

@@ -15,6 +15,7 @@ pub mod placeholder;
 pub mod rule;
 pub mod ruleset;
 pub mod validate;
+pub mod yara;
 
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ use allow::{line_is_suppressed, Allowlist};
 use lines::LineIndex;
 use matcher::{Candidates, Prefilter};
 use rule::{Rule, RuleMeta};
+use yara::{YaraRules, YaraScanner};
 
 /// One accepted match in one buffer: a finding without provenance.
 ///
@@ -70,12 +72,16 @@ pub struct Detector {
     rules: Vec<Rule>,
     prefilter: Prefilter,
     allowlist: Allowlist,
+    yara: YaraRules,
 }
 
-/// Per-worker scratch space.
+/// Per-worker scratch space. It holds the thread's YARA scanner, which
+/// cannot move between threads, so a scratch stays on the thread that
+/// made it.
 #[derive(Default)]
 pub struct DetectScratch {
     candidates: Candidates,
+    yara: YaraScanner,
     deadline: Option<std::time::Instant>,
     timed_out: bool,
 }
@@ -113,7 +119,19 @@ impl Detector {
             rules,
             prefilter,
             allowlist,
+            yara: YaraRules::default(),
         }
+    }
+
+    /// Adds YARA rules, which run on the raw bytes of every item.
+    pub fn with_yara(mut self, yara: YaraRules) -> Detector {
+        self.yara = yara;
+        self
+    }
+
+    /// The YARA rules (inactive unless `--yara` was given).
+    pub fn yara(&self) -> &YaraRules {
+        &self.yara
     }
 
     /// The rules, in catalogue order.
@@ -131,9 +149,13 @@ impl Detector {
         self.allowlist.allows_path(path.as_bytes())
     }
 
-    /// Scans an item's raw bytes: decodes text (UTF-16, legacy encodings)
-    /// and runs the text rules on it; binary content is left to
-    /// binary-aware rules unless `binary_as_text`.
+    /// Scans an item's raw bytes: the YARA rules (if any) run on the
+    /// bytes as they are, text or binary; then the text is decoded
+    /// (UTF-16, legacy encodings) and the text rules run on it. Binary
+    /// content is left to the YARA rules unless `binary_as_text`.
+    ///
+    /// A YARA scan that runs past its timeout ends the item's scan like
+    /// an exhausted time budget: [`DetectScratch::timed_out`] turns true.
     pub fn scan(
         &self,
         raw: &[u8],
@@ -141,6 +163,9 @@ impl Detector {
         scratch: &mut DetectScratch,
         out: &mut Vec<Match>,
     ) -> ContentKind {
+        if self.yara.scan(raw, &mut scratch.yara, out) {
+            scratch.timed_out = true;
+        }
         match read::decode(raw) {
             Text::Binary => {
                 if binary_as_text {

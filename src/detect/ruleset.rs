@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::allow::{Allowlist, AllowlistSpec};
 use super::rule::{Category, Confidence, Rule, RuleError, RuleSpec};
+use super::yara::{YaraError, YaraOptions, YaraRules};
 use super::{builtin, gitleaks, Detector};
 
 /// A rule file in hamburglar's own format.
@@ -55,6 +56,9 @@ pub enum RuleSetError {
     /// `--disable` or `--enable` names an unknown rule.
     #[error("unknown rule id {0:?} (see `hamburglar rules list`)")]
     UnknownRule(String),
+    /// The YARA rules could not be loaded (or this build has no YARA).
+    #[error(transparent)]
+    Yara(#[from] YaraError),
 }
 
 /// What rules to use: the options of `--rules`, `--disable`, ...
@@ -72,6 +76,9 @@ pub struct RuleSelection {
     pub disable: Vec<String>,
     /// Rules below this confidence are not run.
     pub min_confidence: Confidence,
+    /// YARA rules to run too (`--yara`); they are not filtered by
+    /// category, id or confidence.
+    pub yara: YaraOptions,
 }
 
 impl Default for RuleSelection {
@@ -83,6 +90,7 @@ impl Default for RuleSelection {
             enable: Vec::new(),
             disable: Vec::new(),
             min_confidence: Confidence::Low,
+            yara: YaraOptions::default(),
         }
     }
 }
@@ -215,7 +223,8 @@ impl Catalogue {
             }
         }
         let allowlist = Allowlist::compile(&self.allowlists)?;
-        Ok(Detector::new(rules, allowlist))
+        let yara = YaraRules::load(&selection.yara)?;
+        Ok(Detector::new(rules, allowlist).with_yara(yara))
     }
 }
 
