@@ -307,6 +307,7 @@ fn is_code(s: &[u8]) -> bool {
 mod tests {
     use super::is_placeholder;
 
+    /// Common stand in words are placeholders.
     #[test]
     fn common_stand_in_words_are_placeholders() {
         for s in [
@@ -336,6 +337,7 @@ mod tests {
         }
     }
 
+    /// Filler and runs are placeholders.
     #[test]
     fn filler_and_runs_are_placeholders() {
         for s in [
@@ -354,6 +356,7 @@ mod tests {
         }
     }
 
+    /// Templates are placeholders.
     #[test]
     fn templates_are_placeholders() {
         for s in [
@@ -378,6 +381,7 @@ mod tests {
         }
     }
 
+    /// Code expressions are placeholders.
     #[test]
     fn code_expressions_are_placeholders() {
         for s in [
@@ -399,6 +403,7 @@ mod tests {
         }
     }
 
+    /// Descriptive stand ins are placeholders.
     #[test]
     fn descriptive_stand_ins_are_placeholders() {
         for s in [
@@ -418,6 +423,7 @@ mod tests {
         }
     }
 
+    /// Real looking values are kept.
     #[test]
     fn real_looking_values_are_kept() {
         for s in [

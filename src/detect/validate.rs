@@ -76,7 +76,7 @@ fn luhn(s: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 // ---------------------------------------------------------------------------
@@ -463,6 +463,7 @@ mod tests {
         b.iter().map(|x| format!("{x:02x}")).collect()
     }
 
+    /// Luhn accepts valid card numbers.
     #[test]
     fn luhn_accepts_valid_card_numbers() {
         assert!(Validator::Luhn.check(b"4111111111111111"));
@@ -472,6 +473,7 @@ mod tests {
         assert!(Validator::Luhn.check(b"046 219 333"));
     }
 
+    /// Luhn rejects corrupted numbers.
     #[test]
     fn luhn_rejects_corrupted_numbers() {
         assert!(!Validator::Luhn.check(b"4111111111111112"));
@@ -482,6 +484,7 @@ mod tests {
         assert!(!Validator::Luhn.check(b"41111111111111111111111"));
     }
 
+    /// Base58check accepts valid payloads.
     #[test]
     fn base58check_accepts_valid_payloads() {
         // Made-up P2PKH and P2SH addresses and a compressed WIF key, checksummed offline.
@@ -492,6 +495,7 @@ mod tests {
         );
     }
 
+    /// Base58check rejects corruption.
     #[test]
     fn base58check_rejects_corruption() {
         assert!(!Validator::Base58check.check(b"18ZaVcAT9uahY1jsgF4MQSE7TiZrCjgR3w"));
@@ -500,6 +504,7 @@ mod tests {
         assert!(!Validator::Base58check.check(b""));
     }
 
+    /// Base58 decodes leading ones as zero bytes.
     #[test]
     fn base58_decodes_leading_ones_as_zero_bytes() {
         assert_eq!(base58_decode(b"11").unwrap(), vec![0, 0]);
@@ -508,6 +513,7 @@ mod tests {
         assert!(base58_decode(b"0").is_none());
     }
 
+    /// Bech32 accepts bip173 and bip350 vectors.
     #[test]
     fn bech32_accepts_bip173_and_bip350_vectors() {
         assert!(Validator::Bech32.check(b"A12UEL5L"));
@@ -518,6 +524,7 @@ mod tests {
         assert!(Validator::Bech32.check(b"abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx"));
     }
 
+    /// Bech32 rejects corruption and mixed case.
     #[test]
     fn bech32_rejects_corruption_and_mixed_case() {
         assert!(!Validator::Bech32.check(b"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
@@ -527,6 +534,7 @@ mod tests {
         assert!(!Validator::Bech32.check(b"a12uel5"));
     }
 
+    /// Keccak256 matches known digests.
     #[test]
     fn keccak256_matches_known_digests() {
         assert_eq!(
@@ -543,6 +551,7 @@ mod tests {
         assert_ne!(keccak256(&long[..136]), keccak256(&long[..137]));
     }
 
+    /// Eip55 accepts spec addresses.
     #[test]
     fn eip55_accepts_spec_addresses() {
         for a in [
@@ -555,6 +564,7 @@ mod tests {
         }
     }
 
+    /// Eip55 accepts single case and rejects bad checksum.
     #[test]
     fn eip55_accepts_single_case_and_rejects_bad_checksum() {
         assert!(Validator::Eip55.check(b"0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"));
@@ -565,6 +575,7 @@ mod tests {
         assert!(!Validator::Eip55.check(b"5aaeb6053f3e94c9b9a09f33669435e7ef1beaed00"));
     }
 
+    /// Iban accepts valid numbers.
     #[test]
     fn iban_accepts_valid_numbers() {
         assert!(Validator::Iban.check(b"GB82WEST12345698765432"));
@@ -573,6 +584,7 @@ mod tests {
         assert!(Validator::Iban.check(b"fr1420041010050500013m02606"));
     }
 
+    /// Iban rejects bad checksum length or country.
     #[test]
     fn iban_rejects_bad_checksum_length_or_country() {
         assert!(!Validator::Iban.check(b"GB82WEST12345698765433"));
