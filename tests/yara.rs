@@ -193,8 +193,20 @@ rule canary : text {
         let cache = r.join("cache");
         let args = cached_args(r, &cache);
 
+        // A month-old file of another rule set is pruned when a new file
+        // is written; files that are not ours are left alone.
+        let old = std::time::SystemTime::now() - Duration::from_secs(40 * 24 * 3600);
+        for name in ["rules-yara-x-0.0.0-stale.bin", "notes.txt"] {
+            let path = write(&cache, name, "old");
+            let f = fs::File::options().write(true).open(path).unwrap();
+            f.set_modified(old).unwrap();
+        }
+
         let first = scan(&args);
         assert_eq!(first.code, Some(1), "{}", first.stderr);
+        assert!(!cache.join("rules-yara-x-0.0.0-stale.bin").exists());
+        assert!(cache.join("notes.txt").exists());
+        fs::remove_file(cache.join("notes.txt")).unwrap();
         assert!(
             first
                 .stderr

@@ -114,6 +114,15 @@ mod engine {
     /// The first bytes of a cache file: the file's own format version.
     const CACHE_MAGIC: &[u8; 8] = b"HBYARAC1";
 
+    /// The start of every cache file's name, and of its temporary files.
+    const CACHE_PREFIX: &str = "rules-yara-x-";
+
+    /// Cache files not written for this long are deleted when another is
+    /// written: each edit of a rule set leaves its old file behind, and a
+    /// big rule set's file can run to a hundred MiB (yara-x keeps every
+    /// atom of every pattern in it).
+    const CACHE_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
     /// Mixed into the cache key, so a change in how hamburglar compiles
     /// (namespaces, compiler options) never reuses an older file.
     const COMPILE_SCHEME: &[u8] = b"hamburglar yara scheme 1";
@@ -564,7 +573,8 @@ mod engine {
             None => dirs::cache_dir()?.join("hamburglar").join("yara"),
         };
         let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        Some(dir.join(format!("rules-yara-x-{}-{hex}.bin", yara_x::VERSION)))
+        let name = format!("{CACHE_PREFIX}{}-{hex}.bin", yara_x::VERSION);
+        Some(dir.join(name))
     }
 
     /// Loads the rules from the cache file, or compiles and caches them.
@@ -595,7 +605,10 @@ mod engine {
         );
         if let Some(path) = cache {
             match write_cache(path, &rules) {
-                Ok(()) => log::debug!("cached the compiled YARA rules in {}", path.display()),
+                Ok(()) => {
+                    log::debug!("cached the compiled YARA rules in {}", path.display());
+                    prune_cache(path);
+                }
                 Err(e) => log::info!(
                     "not caching the compiled YARA rules in {}: {e}",
                     path.display()
@@ -665,6 +678,35 @@ mod engine {
         fs::rename(&tmp, path).inspect_err(|_| {
             let _ = fs::remove_file(&tmp);
         })
+    }
+
+    /// Deletes the cache files beside `written` (ours by their name) that
+    /// are older than [`CACHE_MAX_AGE`]. Loading a file does not touch
+    /// it, so a rule set in daily use is recompiled once a month.
+    fn prune_cache(written: &Path) {
+        let Some(entries) = written.parent().and_then(|d| fs::read_dir(d).ok()) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let ours = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(CACHE_PREFIX));
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > CACHE_MAX_AGE);
+            if ours && stale && path != written {
+                match fs::remove_file(&path) {
+                    Ok(()) => log::debug!("removed the stale YARA cache {}", path.display()),
+                    Err(e) => log::debug!("could not remove {}: {e}", path.display()),
+                }
+            }
+        }
     }
 }
 
