@@ -53,7 +53,10 @@ fn corpus(size: usize) -> Vec<Vec<u8>> {
 
 fn matcher(c: &mut Criterion) {
     let selection = RuleSelection::default();
-    let detector = Catalogue::load(&selection).unwrap().detector(&selection).unwrap();
+    let detector = Catalogue::load(&selection)
+        .unwrap()
+        .detector(&selection)
+        .unwrap();
     let files = corpus(8 << 20);
     let bytes: usize = files.iter().map(Vec::len).sum();
 
