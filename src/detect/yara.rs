@@ -722,17 +722,17 @@ mod stub {
 
     /// No YARA rules: this build cannot run them.
     #[derive(Clone, Default)]
-    pub struct YaraRules;
+    pub struct YaraRules {}
 
     /// No scanner: this build has none.
     #[derive(Default)]
-    pub struct YaraScanner;
+    pub struct YaraScanner {}
 
     impl YaraRules {
         /// No sources: nothing to do. Any source: [`YaraError::Unavailable`].
         pub fn load(options: &YaraOptions) -> Result<YaraRules, YaraError> {
             if options.sources.is_empty() {
-                Ok(YaraRules)
+                Ok(YaraRules {})
             } else {
                 Err(YaraError::Unavailable)
             }
