@@ -10,46 +10,67 @@ use serde_json::Value;
 
 use common::{corpora, hamburglar, ndjson, GITHUB_TOKEN};
 
+/// The Nosey Parker corpus: 430 texts some rule should report, 144 that
+/// the rule they illustrate should not. Its negatives are per rule: 21 of
+/// them are, character for character, "match" texts of another rule (a
+/// Slack user token is a negative for the bot-token rule), so a scanner
+/// that finds every match text must report those 21 too. They are
+/// counted apart from the other 123.
 #[test]
 fn noseyparker_examples_are_caught_and_negatives_mostly_not() {
     let sel = RuleSelection::default();
     let detector = Catalogue::load(&sel).unwrap().detector(&sel).unwrap();
-    let text = std::fs::read_to_string(corpora().join("rule-examples/noseyparker-examples.jsonl"))
-        .unwrap();
+    let path = corpora().join("rule-examples/noseyparker-examples.jsonl");
+    let examples: Vec<Value> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let match_texts: std::collections::HashSet<&str> = examples
+        .iter()
+        .filter(|e| e["expect"] == "match")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
     let mut scratch = DetectScratch::default();
-    let (mut hits, mut matches, mut false_hits, mut negatives) = (0, 0, 0, 0);
-    for line in text.lines() {
-        let ex: Value = serde_json::from_str(line).unwrap();
+    let (mut hits, mut matches, mut negatives) = (0, 0, 0);
+    let (mut reported, mut reported_contradictory) = (0, 0);
+    for ex in &examples {
+        let text = ex["text"].as_str().unwrap();
         let mut out = Vec::new();
-        detector.scan_text(
-            ex["text"].as_str().unwrap().as_bytes(),
-            None,
-            &mut scratch,
-            &mut out,
-        );
+        detector.scan_text(text.as_bytes(), None, &mut scratch, &mut out);
         let rule = ex["rule"].as_str().unwrap();
         if ex["expect"] == "match" {
             matches += 1;
             if out.is_empty() {
-                eprintln!("MISS {rule}: {:?}", ex["text"].as_str().unwrap());
+                eprintln!("MISS {rule}: {text:?}");
             } else {
                 hits += 1;
             }
+            continue;
+        }
+        negatives += 1;
+        if out.is_empty() {
+            continue;
+        }
+        let ids: Vec<_> = out.iter().map(|m| m.rule.id.as_str()).collect();
+        if match_texts.contains(text) {
+            reported_contradictory += 1;
+            eprintln!("REPORTED no-match (also a match text) {rule} by {ids:?}: {text:?}");
         } else {
-            negatives += 1;
-            if !out.is_empty() {
-                false_hits += 1;
-                let ids: Vec<_> = out.iter().map(|m| m.rule.id.as_str()).collect();
-                eprintln!("REPORTED no-match {rule} by {ids:?}: {:?}", ex["text"]);
-            }
+            reported += 1;
+            eprintln!("REPORTED no-match {rule} by {ids:?}: {text:?}");
         }
     }
-    eprintln!("noseyparker: {hits}/{matches} match texts found, {false_hits}/{negatives} no-match texts reported");
+    eprintln!(
+        "noseyparker: {hits}/{matches} match texts found; {} of {negatives} no-match texts \
+         reported ({reported_contradictory} of them also match texts, {reported} others)",
+        reported + reported_contradictory
+    );
     assert_eq!((matches, negatives), (430, 144));
     assert!(hits >= 380, "only {hits} of 430 found");
     assert!(
-        false_hits <= 20,
-        "{false_hits} of 144 no-match texts reported"
+        reported <= 10,
+        "{reported} of the 123 true negatives reported"
     );
 }
 

@@ -52,8 +52,9 @@ pub struct Match {
     pub encoding: Option<&'static str>,
     /// Byte range of the secret in the scanned text.
     pub span: std::ops::Range<usize>,
-    /// The rule's confidence and catalogue position, to rank overlaps.
-    rank: (rule::Confidence, std::cmp::Reverse<u32>),
+    /// The rule's confidence, the match length and the rule's catalogue
+    /// position, to rank overlaps.
+    rank: (rule::Confidence, usize, std::cmp::Reverse<u32>),
     /// The index of the rule in the detector (`None` for YARA rules).
     rule_index: Option<u32>,
 }
@@ -266,15 +267,18 @@ impl Detector {
                 continue;
             }
             let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-            let start = lines.position(text, s);
-            // A secret that ends with a newline ends on the line it closes.
-            let end_at = if text[..e].ends_with(b"\n") && e > s {
-                e - 1
+            // The finding spans the whole match (a user name and password
+            // pair covers both lines), as other scanners report it.
+            let (ms, me) = (whole.start(), whole.end());
+            let start = lines.position(text, ms);
+            // A match that ends with a newline ends on the line it closes.
+            let end_at = if text[..me].ends_with(b"\n") && me > ms {
+                me - 1
             } else {
-                e
+                me
             };
             let end = lines.position(text, end_at);
-            let line_text = lines.line_bytes(text, start.line);
+            let line_text = lines.line_bytes(text, lines.position(text, s).line);
             if line_is_suppressed(line_text)
                 || self.allowlist.allows(secret, line_text)
                 || rule.allows(secret, line_text)
@@ -292,7 +296,7 @@ impl Detector {
                 entropy: entropy::shannon(secret),
                 encoding,
                 span: s..e,
-                rank: (rule.spec.confidence, std::cmp::Reverse(index)),
+                rank: (rule.spec.confidence, me - ms, std::cmp::Reverse(index)),
                 rule_index: Some(index),
             });
         }
@@ -343,7 +347,7 @@ impl Detector {
                 entropy: entropy::shannon(path.as_bytes()),
                 encoding: None,
                 span: 0..0,
-                rank: (rule.spec.confidence, std::cmp::Reverse(i as u32)),
+                rank: (rule.spec.confidence, 0, std::cmp::Reverse(i as u32)),
                 rule_index: Some(i as u32),
             });
         }
@@ -352,9 +356,10 @@ impl Detector {
 }
 
 /// Keeps one match per secret: where the secrets of two matches overlap,
-/// the match of the more confident rule wins (the earlier rule of the
-/// catalogue on a tie), so a token caught by its provider's rule is not
-/// reported again by a generic assignment rule.
+/// the match of the more confident rule wins, then the longer match (it
+/// shows more context, such as the user name of a password), then the
+/// earlier rule of the catalogue; so a token caught by its provider's rule
+/// is not reported again by a generic assignment rule.
 fn dedup_overlaps(out: &mut Vec<Match>, first: usize) {
     let found = &mut out[first..];
     if found.len() < 2 {

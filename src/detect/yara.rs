@@ -435,7 +435,7 @@ mod engine {
             entropy: entropy::shannon(data),
             encoding: None,
             span: range,
-            rank: (meta.confidence, std::cmp::Reverse(u32::MAX)),
+            rank: (meta.confidence, 0, std::cmp::Reverse(u32::MAX)),
             rule_index: None,
         }
     }

@@ -95,16 +95,17 @@ pub struct Score {
     pub noise: Vec<String>,
 }
 
-/// Scores findings (with `path` and `line`) against the ground truth.
+/// Scores findings against the ground truth. A finding reports every
+/// line of its region (`line..=end_line`): a user name and password pair
+/// found as one match reports both lines.
 pub fn score(findings: &[Value]) -> Score {
     let truth = leaky_truth();
     let mut lines: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
     for f in findings {
         let path = f["path"].as_str().unwrap().to_string();
-        lines
-            .entry(path)
-            .or_default()
-            .insert(f["line"].as_u64().unwrap());
+        let first = f["line"].as_u64().unwrap();
+        let last = f["end_line"].as_u64().unwrap();
+        lines.entry(path).or_default().extend(first..=last);
     }
     let mut score = Score {
         files: 0,
