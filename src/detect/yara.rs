@@ -302,10 +302,15 @@ mod engine {
     }
 
     impl CompiledRules {
-        /// Indexes the finding metadata of every rule.
+        /// Indexes the finding metadata of every public rule.
         fn new(rules: yara_x::Rules) -> CompiledRules {
             let mut metas: HashMap<String, HashMap<String, Arc<RuleMeta>>> = HashMap::new();
             for rule in rules.iter() {
+                // A private rule only feeds other rules' conditions; it
+                // never reports, so it needs no metadata.
+                if rule.is_private() {
+                    continue;
+                }
                 let meta = Arc::new(rule_meta(&rule));
                 metas
                     .entry(rule.namespace().to_string())
