@@ -79,10 +79,9 @@ impl Source for Worktree {
         let include = compile_globs(&self.include).context("bad --include glob")?;
         let exclude = compile_globs(&self.exclude).context("bad --exclude glob")?;
         for root in &self.roots {
-            if root.as_os_str() == "-" {
-                continue;
+            if root.as_os_str() != "-" {
+                check_root(root)?;
             }
-            std::fs::metadata(root).with_context(|| format!("{}", root.display()))?;
         }
         let several = self.roots.len() > 1;
         for root in &self.roots {
@@ -181,6 +180,40 @@ impl Worktree {
         }
         Ok(())
     }
+}
+
+/// Fails unless `root` can be read: a file opened, a folder listed.
+///
+/// A root named on the command line is what the user asked for, so one
+/// that cannot be read ends the run (exit status 2) before anything is
+/// scanned; files the walk finds below a root are only reported and
+/// counted when unreadable.
+fn check_root(root: &Path) -> anyhow::Result<()> {
+    let shown = root.display();
+    let meta = std::fs::metadata(root).with_context(|| format!("cannot read {shown}"))?;
+    if meta.is_dir() {
+        std::fs::read_dir(root).with_context(|| format!("cannot list {shown}"))?;
+    } else if meta.is_file() {
+        open_nonblocking(root).with_context(|| format!("cannot open {shown}"))?;
+    }
+    Ok(())
+}
+
+/// Opens a file for reading without blocking: a regular file swapped for
+/// a FIFO after its `stat` must not stall the walk.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Opens a file for reading.
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// The path shown for a file: relative to its root, `/`-separated; with

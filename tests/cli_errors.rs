@@ -1,0 +1,142 @@
+//! Errors and edge inputs through the real binary: unreadable roots,
+//! pipes and devices named on the command line, rule-file mistakes, a
+//! closed stdout, hostile file names, sizes and output paths.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{hamburglar, GITHUB_TOKEN};
+
+/// A temp dir that every user may enter, so a test can run the binary as
+/// `nobody` on files inside it.
+fn open_tempdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    set_mode(dir.path(), 0o755);
+    dir
+}
+
+/// Sets the permission bits of `path`.
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The binary, run as a user that file permissions apply to.
+///
+/// Root reads every file whatever its mode, so as root the binary runs as
+/// `nobody` through `runuser`. `None` (and a note on stderr) when that is
+/// not possible here: the caller then skips its test.
+#[cfg(unix)]
+fn unprivileged() -> Option<assert_cmd::Command> {
+    let bin = env!("CARGO_BIN_EXE_hamburglar");
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        let mut cmd = assert_cmd::Command::new(bin);
+        cmd.env("NO_COLOR", "1");
+        return Some(cmd);
+    }
+    let runs = std::process::Command::new("runuser")
+        .args(["-u", "nobody", "--", bin, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !runs {
+        eprintln!("skipped: running as root and `runuser -u nobody` is unavailable");
+        return None;
+    }
+    let mut cmd = assert_cmd::Command::new("runuser");
+    cmd.args(["-u", "nobody", "--", bin]).env("NO_COLOR", "1");
+    Some(cmd)
+}
+
+/// Text with one secret the built-in rules find.
+fn secret_text() -> String {
+    format!("token = \"{GITHUB_TOKEN}\"\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_root_is_fatal() {
+    let Some(mut cmd) = unprivileged() else {
+        return;
+    };
+    let dir = open_tempdir();
+    let file = dir.path().join("secret.txt");
+    fs::write(&file, secret_text()).unwrap();
+    set_mode(&file, 0o000);
+
+    let out = cmd
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains(&*file.to_string_lossy()), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unlistable_folder_root_is_fatal() {
+    let Some(mut cmd) = unprivileged() else {
+        return;
+    };
+    let dir = open_tempdir();
+    let sub = dir.path().join("locked");
+    fs::create_dir(&sub).unwrap();
+    fs::write(sub.join("a.txt"), secret_text()).unwrap();
+    set_mode(&sub, 0o000);
+
+    let out = cmd
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .arg(&sub)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains(&*sub.to_string_lossy()), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_inside_a_folder_is_counted_and_the_scan_goes_on() {
+    let Some(mut cmd) = unprivileged() else {
+        return;
+    };
+    let dir = open_tempdir();
+    fs::write(dir.path().join("found.txt"), secret_text()).unwrap();
+    let locked = dir.path().join("locked.txt");
+    fs::write(&locked, secret_text()).unwrap();
+    set_mode(&locked, 0o000);
+
+    let out = cmd
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("locked.txt"), "{stderr}");
+    assert!(stderr.contains("1 error(s)"), "{stderr}");
+    let findings = common::ndjson(&out.stdout);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["path"], "found.txt");
+}
+
+#[test]
+fn missing_root_is_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let out = hamburglar()
+        .args(["scan", "--no-progress"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains(&*missing.to_string_lossy()), "{stderr}");
+}
