@@ -140,3 +140,71 @@ fn missing_root_is_fatal() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains(&*missing.to_string_lossy()), "{stderr}");
 }
+
+/// Makes a FIFO at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_named_as_a_root_is_read_to_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    // Opening for writing waits for the scan to open the other end; the
+    // thread is left behind if the scan never does.
+    let writer_end = fifo.clone();
+    std::thread::spawn(move || fs::write(writer_end, secret_text()));
+
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    let findings = common::ndjson(&out.stdout);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["source"], "worktree");
+    assert_eq!(findings[0]["path"], fifo.to_string_lossy().as_ref());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_found_in_a_folder_is_skipped_unopened() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe"));
+    fs::write(dir.path().join("found.txt"), secret_text()).unwrap();
+
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let findings = common::ndjson(&out.stdout);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["path"], "found.txt");
+}
+
+#[cfg(unix)]
+#[test]
+fn device_named_as_a_root_is_skipped_with_a_warning() {
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--format", "ndjson", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.contains("/dev/zero"), "{stderr}");
+    assert!(stderr.contains("character device"), "{stderr}");
+    assert!(stderr.contains("1 skipped"), "{stderr}");
+}

@@ -33,14 +33,32 @@ impl Source for Stdin {
 
 /// Reads standard input (at most `limit` bytes) into one item named `-`.
 pub(crate) fn read_item(limit: u64) -> anyhow::Result<Item> {
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit)
-        .read_to_end(&mut buf)
+    let buf = read_bounded(std::io::stdin().lock(), limit, "standard input")
         .context("reading standard input")?;
     Ok(Item::new(
         Provenance::Stdin { path: "-".into() },
         Content::Bytes(buf),
     ))
+}
+
+/// Reads a stream to its end or to `limit` bytes, whichever comes first.
+///
+/// A stream longer than the limit is cut there and a warning names `what`:
+/// only its first `limit` bytes are scanned. The rest is never read, so a
+/// stream without end (`<(yes)`) cannot hold the scan.
+pub(crate) fn read_bounded(
+    reader: impl Read,
+    limit: u64,
+    what: &str,
+) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    // One byte past the limit tells "exactly the limit" from "more".
+    reader.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        buf.truncate(limit as usize);
+        log::warn!(
+            "{what}: longer than --max-file-size; only the first {limit} bytes are scanned"
+        );
+    }
+    Ok(buf)
 }

@@ -6,7 +6,10 @@
 //! `.npmrc` and `.ssh/` are where secrets live; the `.git` folder never is.
 //! Symbolic links are not followed unless asked; when they are, loops are
 //! detected by the walker and reported, never followed forever. FIFOs,
-//! sockets and devices are skipped without being opened.
+//! sockets and devices found by the walk are skipped without being opened
+//! (a FIFO could block forever). Named on the command line, a FIFO (or
+//! `<(cmd)`) is read to its end like standard input, and a device or a
+//! socket is skipped with a warning.
 
 use std::path::{Path, PathBuf};
 
@@ -63,7 +66,8 @@ impl Worktree {
         self
     }
 
-    /// The most bytes read from standard input.
+    /// The most bytes read from standard input or from a FIFO named as a
+    /// root.
     pub fn stdin_limit(mut self, bytes: u64) -> Worktree {
         self.stdin_limit = bytes;
         self
@@ -78,31 +82,70 @@ impl Source for Worktree {
     fn run(self: Box<Self>, feed: &Feed) -> anyhow::Result<()> {
         let include = compile_globs(&self.include).context("bad --include glob")?;
         let exclude = compile_globs(&self.exclude).context("bad --exclude glob")?;
-        for root in &self.roots {
-            if root.as_os_str() != "-" {
-                check_root(root)?;
-            }
-        }
+        // Every root is checked before any is scanned: a typo in the last
+        // of several roots should not cost a full scan of the others.
+        let kinds = self
+            .roots
+            .iter()
+            .map(|root| check_root(root))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let several = self.roots.len() > 1;
-        for root in &self.roots {
-            if root.as_os_str() == "-" {
-                if feed
-                    .send(super::stdin::read_item(self.stdin_limit)?)
-                    .is_err()
-                {
-                    return Ok(());
+        let filters = Filters {
+            include: &include,
+            exclude: &exclude,
+        };
+        for (root, kind) in self.roots.iter().zip(kinds) {
+            let sent = match kind {
+                RootKind::Stdin => feed.send(super::stdin::read_item(self.stdin_limit)?),
+                RootKind::Pipe => feed.send(self.read_pipe(root, several)?),
+                RootKind::Unreadable(what) => {
+                    log::warn!("{}: not scanned: {what}", root.display());
+                    feed.skip(&shown_path(root, root, several), "not a regular file");
+                    Ok(())
                 }
-                continue;
-            }
-            let filters = Filters {
-                include: &include,
-                exclude: &exclude,
+                RootKind::Walk => self.walk(root, several, &filters, feed),
             };
-            if self.walk(root, several, &filters, feed).is_err() {
+            if sent.is_err() {
                 return Ok(());
             }
         }
         Ok(())
+    }
+}
+
+/// What a root named on the command line is, and so how it is scanned.
+enum RootKind {
+    /// `-`: standard input.
+    Stdin,
+    /// A FIFO (a named pipe, or `<(cmd)`): read to its end, like stdin.
+    Pipe,
+    /// A device or a socket, which has no end to read to: skipped with a
+    /// warning.
+    Unreadable(&'static str),
+    /// A folder or a regular file: walked.
+    Walk,
+}
+
+impl Worktree {
+    /// Reads a FIFO named as a root into one item, as standard input is
+    /// read: to its end, or to the size limit.
+    ///
+    /// Opening blocks until the FIFO has a writer and reading blocks until
+    /// the writer closes it, as with standard input; Ctrl-C still ends
+    /// the run, since the engine does not wait long for a source stuck in
+    /// a read once the scan is cancelled.
+    fn read_pipe(&self, root: &Path, several: bool) -> anyhow::Result<Item> {
+        let shown = root.display();
+        let file = std::fs::File::open(root).with_context(|| format!("cannot open {shown}"))?;
+        let what = shown.to_string();
+        let bytes = super::stdin::read_bounded(file, self.stdin_limit, &what)
+            .with_context(|| format!("reading {shown}"))?;
+        Ok(Item::new(
+            Provenance::Worktree {
+                path: shown_path(root, root, several),
+            },
+            Content::Bytes(bytes),
+        ))
     }
 }
 
@@ -182,21 +225,53 @@ impl Worktree {
     }
 }
 
-/// Fails unless `root` can be read: a file opened, a folder listed.
+/// Says how a root is scanned, failing unless it can be read: a file
+/// opened, a folder listed.
 ///
 /// A root named on the command line is what the user asked for, so one
 /// that cannot be read ends the run (exit status 2) before anything is
 /// scanned; files the walk finds below a root are only reported and
-/// counted when unreadable.
-fn check_root(root: &Path) -> anyhow::Result<()> {
+/// counted when unreadable. A FIFO is not opened here: opening one waits
+/// for a writer.
+fn check_root(root: &Path) -> anyhow::Result<RootKind> {
+    if root.as_os_str() == "-" {
+        return Ok(RootKind::Stdin);
+    }
     let shown = root.display();
     let meta = std::fs::metadata(root).with_context(|| format!("cannot read {shown}"))?;
-    if meta.is_dir() {
+    let kind = meta.file_type();
+    if kind.is_dir() {
         std::fs::read_dir(root).with_context(|| format!("cannot list {shown}"))?;
-    } else if meta.is_file() {
-        open_nonblocking(root).with_context(|| format!("cannot open {shown}"))?;
+        return Ok(RootKind::Walk);
     }
-    Ok(())
+    if kind.is_file() {
+        open_nonblocking(root).with_context(|| format!("cannot open {shown}"))?;
+        return Ok(RootKind::Walk);
+    }
+    Ok(special_kind(&kind))
+}
+
+/// The kind of a root that is neither a folder nor a regular file.
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> RootKind {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        RootKind::Pipe
+    } else if kind.is_char_device() {
+        RootKind::Unreadable("a character device")
+    } else if kind.is_block_device() {
+        RootKind::Unreadable("a block device")
+    } else if kind.is_socket() {
+        RootKind::Unreadable("a socket")
+    } else {
+        RootKind::Unreadable("not a regular file")
+    }
+}
+
+/// The kind of a root that is neither a folder nor a regular file.
+#[cfg(not(unix))]
+fn special_kind(_kind: &std::fs::FileType) -> RootKind {
+    RootKind::Unreadable("not a regular file")
 }
 
 /// Opens a file for reading without blocking: a regular file swapped for
