@@ -208,3 +208,78 @@ fn device_named_as_a_root_is_skipped_with_a_warning() {
     assert!(stderr.contains("character device"), "{stderr}");
     assert!(stderr.contains("1 skipped"), "{stderr}");
 }
+
+/// A gitleaks config as gitleaks writes it: `title`, `minVersion`, rules
+/// in camelCase and without examples.
+const GITLEAKS_CONFIG: &str = r#"
+title = "gitleaks config"
+minVersion = "v8.25.0"
+
+[[rules]]
+id = "acme-token"
+description = "ACME token"
+regex = '''acme_[a-z0-9]{16}'''
+keywords = ["acme_"]
+
+[[rules]]
+id = "beta-secret"
+description = "Beta secret"
+regex = '''beta_([a-z0-9]{16})'''
+secretGroup = 1
+keywords = ["beta_"]
+"#;
+
+#[test]
+fn rules_check_accepts_a_gitleaks_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".gitleaks.toml");
+    fs::write(&config, GITLEAKS_CONFIG).unwrap();
+
+    let out = hamburglar()
+        .args(["rules", "check"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("2 rules checked, 0 failure(s)"), "{stdout}");
+}
+
+#[test]
+fn rules_check_reports_a_gitleaks_rule_that_does_not_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".gitleaks.toml");
+    let broken = "\n[[rules]]\nid = \"broken\"\nregex = '''broken_(['''\n";
+    fs::write(&config, format!("{GITLEAKS_CONFIG}{broken}")).unwrap();
+
+    let out = hamburglar()
+        .args(["rules", "check"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("FAIL"), "{stdout}");
+    assert!(stdout.contains("broken"), "{stdout}");
+    assert!(stdout.contains("3 rules checked, 1 failure(s)"), "{stdout}");
+}
+
+#[test]
+fn rules_check_still_wants_examples_in_hamburglar_rule_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    let rule = "[[rules]]\nid = \"acme-key\"\ndescription = \"ACME\"\n\
+                category = \"secret\"\nseverity = \"high\"\nconfidence = \"high\"\n\
+                keywords = [\"acme_\"]\nregex = '''acme_[a-z0-9]{16}'''\n";
+    fs::write(&file, rule).unwrap();
+
+    let out = hamburglar()
+        .args(["rules", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("acme-key: has no examples"), "{stdout}");
+}

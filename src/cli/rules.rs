@@ -1,11 +1,13 @@
 //! `hamburglar rules list | check`.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::Subcommand;
 
 use super::{RuleArgs, EXIT_CLEAN, EXIT_ERROR};
-use crate::detect::ruleset::{parse_rule_file, Catalogue, RuleSelection};
+use crate::detect::rule::{Category, Rule};
+use crate::detect::ruleset::{Catalogue, RuleSelection};
 use crate::detect::{DetectScratch, Detector};
 
 /// The `rules` subcommands.
@@ -16,9 +18,11 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RuleArgs,
     },
-    /// Check every rule against its own examples and negative examples.
+    /// Check that every rule compiles and matches its own examples and
+    /// none of its negative examples (gitleaks rules have no examples).
     Check {
-        /// A rule file to check instead of the built-in catalogue.
+        /// A rule file to check instead of the built-in catalogue, in
+        /// hamburglar's format or gitleaks'.
         file: Option<PathBuf>,
     },
 }
@@ -59,11 +63,18 @@ fn list(args: &RuleArgs) -> anyhow::Result<i32> {
 
 /// Checks rules against their examples; returns the failures.
 pub fn check_rules(detector: &Detector) -> Vec<String> {
+    check_examples(detector, &BTreeSet::new())
+}
+
+/// Checks rules against their examples; a rule whose id is in
+/// `no_examples_needed` (a gitleaks rule, whose format has no examples)
+/// may have none.
+fn check_examples(detector: &Detector, no_examples_needed: &BTreeSet<String>) -> Vec<String> {
     let mut failures = Vec::new();
     let mut scratch = DetectScratch::default();
     for (index, rule) in detector.rules().iter().enumerate() {
         let id = &rule.meta.id;
-        if rule.spec.examples.is_empty() {
+        if rule.spec.examples.is_empty() && !no_examples_needed.contains(id) {
             failures.push(format!("{id}: has no examples"));
         }
         for ex in &rule.spec.examples {
@@ -87,33 +98,51 @@ fn fires(detector: &Detector, scratch: &mut DetectScratch, index: usize, text: &
     !out.is_empty()
 }
 
+/// Runs `rules check`: the built-in catalogue, or one rule file loaded
+/// exactly as `scan --rules FILE` loads it (hamburglar's format or
+/// gitleaks').
 fn check(file: Option<PathBuf>) -> anyhow::Result<i32> {
     let mut selection = RuleSelection {
-        categories: [
-            crate::detect::rule::Category::Secret,
-            crate::detect::rule::Category::Ioc,
-            crate::detect::rule::Category::Pii,
-        ]
-        .into_iter()
-        .collect(),
+        categories: [Category::Secret, Category::Ioc, Category::Pii]
+            .into_iter()
+            .collect(),
         ..Default::default()
     };
     if let Some(path) = file {
-        let text = std::fs::read_to_string(&path)?;
-        parse_rule_file(&path, &text)?;
         selection.builtin = false;
         selection.files = vec![path];
     }
-    let detector = Catalogue::load(&selection)?.detector(&selection)?;
-    let failures = check_rules(&detector);
+    let mut catalogue = Catalogue::load(&selection)?;
+    let disabled = std::mem::take(&mut catalogue.disabled);
+    catalogue.rules.retain(|r| !disabled.contains(&r.spec.id));
+    let checked = catalogue.rules.len();
+
+    // A rule that does not compile is a failure of the check, even one a
+    // scan would leave out with a warning; it is dropped here so that the
+    // others can still be tried on their examples.
+    let mut failures = Vec::new();
+    catalogue
+        .rules
+        .retain(|r| match Rule::compile(r.spec.clone()) {
+            Ok(_) => true,
+            Err(cause) => {
+                failures.push(format!("{}: does not compile: {cause}", r.origin.display()));
+                false
+            }
+        });
+    let no_examples_needed = catalogue
+        .rules
+        .iter()
+        .filter(|r| r.lenient)
+        .map(|r| r.spec.id.clone())
+        .collect();
+    let detector = catalogue.detector(&selection)?;
+    failures.extend(check_examples(&detector, &no_examples_needed));
+
     for f in &failures {
         println!("FAIL {f}");
     }
-    println!(
-        "{} rules checked, {} failure(s)",
-        detector.rules().len(),
-        failures.len()
-    );
+    println!("{checked} rules checked, {} failure(s)", failures.len());
     Ok(if failures.is_empty() {
         EXIT_CLEAN
     } else {
