@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::allow::AllowlistSpec;
-use super::rule::{Category, Confidence, RuleAllowlist, RuleSpec, Severity};
+use super::rule::{Category, Confidence, RuleAllowlist, RuleSpec, SecretGroup, Severity};
 use super::ruleset::RuleFile;
 
 /// A gitleaks configuration file.
@@ -204,7 +204,7 @@ fn convert_rule(path: &Path, rule: Rule, warnings: &mut Vec<String>) -> RuleSpec
             .collect(),
         regex: rule.regex.map(|r| go_regex_to_rust(&r)),
         path: rule.path.map(|r| go_regex_to_rust(&r)),
-        secret_group: rule.secret_group.filter(|&g| g > 0),
+        secret_group: rule.secret_group.filter(|&g| g > 0).map(SecretGroup::One),
         entropy: rule.entropy,
         validator: None,
         filter_placeholders: false,

@@ -34,8 +34,11 @@ use yara::{YaraRules, YaraScanner};
 pub struct Match {
     /// The rule that matched.
     pub rule: Arc<RuleMeta>,
-    /// The secret (lossy UTF-8).
+    /// The secret (lossy UTF-8); for a credential of several parts, the
+    /// parts joined by `:`.
     pub secret: String,
+    /// The parts of a credential of several parts (empty otherwise).
+    pub parts: Vec<String>,
     /// The whole matched text (lossy UTF-8), which contains the secret.
     pub matched: String,
     /// First line of the match, 1-based.
@@ -54,9 +57,9 @@ pub struct Match {
     pub span: std::ops::Range<usize>,
     /// The rule's confidence, the match length and the rule's catalogue
     /// position, to rank overlaps.
-    rank: (rule::Confidence, usize, std::cmp::Reverse<u32>),
+    pub(crate) rank: (rule::Confidence, usize, std::cmp::Reverse<u32>),
     /// The index of the rule in the detector (`None` for YARA rules).
-    rule_index: Option<u32>,
+    pub(crate) rule_index: Option<u32>,
 }
 
 /// What kind of content a buffer turned out to be.
@@ -85,7 +88,11 @@ pub struct DetectScratch {
     yara: YaraScanner,
     deadline: Option<std::time::Instant>,
     timed_out: bool,
+    interrupt: Option<Interrupt>,
 }
+
+/// A check that tells a long scan to stop early (a cancelled run).
+pub type Interrupt = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 impl DetectScratch {
     /// Gives the next item at most `budget` of rule matching; `None`
@@ -102,13 +109,18 @@ impl DetectScratch {
 
     /// Checks the budget, remembering when it ran out.
     fn over_budget(&mut self) -> bool {
-        if self
+        let late = self
             .deadline
-            .is_some_and(|d| std::time::Instant::now() >= d)
-        {
+            .is_some_and(|d| std::time::Instant::now() >= d);
+        if late || self.interrupt.as_ref().is_some_and(|stop| stop()) {
             self.timed_out = true;
         }
         self.timed_out
+    }
+
+    /// Stops every later scan early once `interrupt` returns true.
+    pub fn set_interrupt(&mut self, interrupt: Interrupt) {
+        self.interrupt = Some(interrupt);
     }
 }
 
@@ -199,7 +211,7 @@ impl Detector {
                 break;
             }
             let rule = &self.rules[r as usize];
-            self.scan_rule(r, rule, text, encoding, &mut lines, out);
+            self.scan_rule(r, rule, scratch, text, encoding, &mut lines, out);
         }
         scratch.candidates = candidates;
         dedup_overlaps(out, first);
@@ -226,15 +238,17 @@ impl Detector {
         self.prefilter.candidates(text, &mut scratch.candidates);
         if scratch.candidates.rules().contains(&(index as u32)) {
             let rule = &self.rules[index];
-            self.scan_rule(index as u32, rule, text, None, &mut None, out);
+            self.scan_rule(index as u32, rule, scratch, text, None, &mut None, out);
         }
     }
 
     /// Runs one rule over `text`.
+    #[allow(clippy::too_many_arguments)]
     fn scan_rule(
         &self,
         index: u32,
         rule: &Rule,
+        scratch: &mut DetectScratch,
         text: &[u8],
         encoding: Option<&'static str>,
         lines: &mut Option<LineIndex>,
@@ -245,6 +259,7 @@ impl Detector {
         };
         let mut locs = regex.capture_locations();
         let mut at = 0;
+        let mut seen = 0usize;
         while at <= text.len() {
             let Some(whole) = regex.captures_read_at(&mut locs, text, at) else {
                 break;
@@ -254,49 +269,54 @@ impl Detector {
             } else {
                 whole.end() + 1
             };
-            let group = match rule.spec.secret_group {
-                // By default the secret is the first group that took part.
-                None if locs.len() > 1 => (1..locs.len()).find(|&g| locs.get(g).is_some()),
-                _ => Some(rule.secret_group),
-            };
-            let Some((s, e)) = group.and_then(|g| locs.get(g)) else {
+            seen += 1;
+            // A file of endless matches must still honour the time budget.
+            if seen % 256 == 0 && scratch.over_budget() {
+                return;
+            }
+            let Some(parts) = secret_parts(rule, &locs) else {
                 continue;
             };
-            let secret = &text[s..e];
-            if !self.accepts(rule, secret) {
+            let (s, e) = (parts[0].0, parts[parts.len() - 1].1);
+            let judged = &text[parts[parts.len() - 1].0..e];
+            if !self.accepts(rule, judged) {
                 continue;
             }
             let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-            // The finding spans the whole match (a user name and password
-            // pair covers both lines), as other scanners report it.
-            let (ms, me) = (whole.start(), whole.end());
-            let start = lines.position(text, ms);
-            // A match that ends with a newline ends on the line it closes.
-            let end_at = if text[..me].ends_with(b"\n") && me > ms {
-                me - 1
-            } else {
-                me
-            };
-            let end = lines.position(text, end_at);
-            let line_text = lines.line_bytes(text, lines.position(text, s).line);
+            // A finding is located at its secret, not at the text around
+            // it: that is what an editor should highlight, and what the
+            // git sources compare with the lines a commit adds.
+            let start = lines.position(text, s);
+            let end = lines.position(
+                text,
+                if text[..e].ends_with(b"\n") && e > s {
+                    e - 1
+                } else {
+                    e
+                },
+            );
+            let line_text = lines.line_bytes(text, lines.position(text, judged_start(&parts)).line);
             if line_is_suppressed(line_text)
-                || self.allowlist.allows(secret, line_text)
-                || rule.allows(secret, line_text)
+                || self.allowlist.allows(judged, line_text)
+                || rule.allows(judged, line_text)
             {
                 continue;
             }
+            let lossy = |(a, b): (usize, usize)| String::from_utf8_lossy(&text[a..b]).into_owned();
+            let pieces: Vec<String> = parts.iter().copied().map(lossy).collect();
             out.push(Match {
                 rule: rule.meta.clone(),
-                secret: String::from_utf8_lossy(secret).into_owned(),
-                matched: String::from_utf8_lossy(&text[whole.start()..whole.end()]).into_owned(),
+                secret: pieces.join(":"),
+                parts: if pieces.len() > 1 { pieces } else { Vec::new() },
+                matched: lossy((whole.start(), whole.end())),
                 line: start.line,
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                entropy: entropy::shannon(secret),
+                entropy: entropy::shannon(judged),
                 encoding,
                 span: s..e,
-                rank: (rule.spec.confidence, me - ms, std::cmp::Reverse(index)),
+                rank: (rule.spec.confidence, whole.len(), std::cmp::Reverse(index)),
                 rule_index: Some(index),
             });
         }
@@ -339,6 +359,7 @@ impl Detector {
             out.push(Match {
                 rule: rule.meta.clone(),
                 secret: path.to_string(),
+                parts: Vec::new(),
                 matched: path.to_string(),
                 line: 1,
                 column: 1,
@@ -366,13 +387,35 @@ fn dedup_overlaps(out: &mut Vec<Match>, first: usize) {
         return;
     }
     found.sort_by(|a, b| b.rank.cmp(&a.rank).then(a.span.start.cmp(&b.span.start)));
-    let mut kept: Vec<Match> = Vec::with_capacity(found.len());
+    // Kept spans by start; kept spans never overlap each other, so only
+    // the neighbours of a candidate can overlap it.
+    let mut kept: std::collections::BTreeMap<usize, (usize, Match)> = Default::default();
     for m in out.drain(first..) {
-        let overlaps = |k: &Match| m.span.start < k.span.end && k.span.start < m.span.end;
-        if !kept.iter().any(overlaps) {
-            kept.push(m);
+        let (s, e) = (m.span.start, m.span.end.max(m.span.start + 1));
+        let before = kept
+            .range(..=s)
+            .next_back()
+            .is_some_and(|(_, (end, _))| *end > s);
+        let after = kept.range(s..).next().is_some_and(|(&start, _)| start < e);
+        if !before && !after {
+            kept.insert(s, (e, m));
         }
     }
-    kept.sort_by_key(|m| m.span.start);
-    out.extend(kept);
+    out.extend(kept.into_values().map(|(_, m)| m));
+}
+
+/// The byte ranges of a match's secret, by the rule's `secret_group`:
+/// `None` when a group that must hold the secret did not take part.
+fn secret_parts(rule: &Rule, locs: &regex::bytes::CaptureLocations) -> Option<Vec<(usize, usize)>> {
+    if rule.secret_groups.is_empty() {
+        // By default the secret is the first group that took part.
+        let first = (1..locs.len()).find_map(|g| locs.get(g));
+        return Some(vec![first.or_else(|| locs.get(0))?]);
+    }
+    rule.secret_groups.iter().map(|&g| locs.get(g)).collect()
+}
+
+/// Where the judged (last) part of a secret starts.
+fn judged_start(parts: &[(usize, usize)]) -> usize {
+    parts[parts.len() - 1].0
 }

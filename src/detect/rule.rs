@@ -136,10 +136,14 @@ pub struct RuleSpec {
     /// to matching paths.
     #[serde(default)]
     pub path: Option<String>,
-    /// The capture group holding the secret; by default 1 when the regex
-    /// has groups, else the whole match.
+    /// The capture group holding the secret (by default the first group
+    /// that took part in the match, or the whole match when the regex has
+    /// none); or a list of groups for a credential made of parts, such as
+    /// `[1, 2]` for a user name and its password: the secret is then the
+    /// parts joined by `:`, it spans from the first to the last, and the
+    /// filters (entropy, placeholders, allowlists) judge the last part.
     #[serde(default)]
-    pub secret_group: Option<usize>,
+    pub secret_group: Option<SecretGroup>,
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
@@ -158,6 +162,16 @@ pub struct RuleSpec {
     /// Secrets this rule never reports.
     #[serde(default)]
     pub allowlist: Option<RuleAllowlist>,
+}
+
+/// The capture group(s) of a rule's secret.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum SecretGroup {
+    /// One group (0 = the whole match).
+    One(usize),
+    /// Several groups forming one credential (user name, password).
+    Parts(Vec<usize>),
 }
 
 /// A rule's own allowlist.
@@ -212,8 +226,9 @@ pub struct Rule {
     pub allow_lines: Vec<Regex>,
     /// Compiled allowlist regexes on the path.
     pub allow_paths: Vec<Regex>,
-    /// The capture group of the secret (0 = whole match).
-    pub secret_group: usize,
+    /// The capture groups of the secret; empty means the first group that
+    /// took part (or the whole match for a regex without groups).
+    pub secret_groups: Vec<usize>,
     /// Compiled allowlist regexes.
     pub allow_regexes: Vec<Regex>,
     /// Lowercased stopwords.
@@ -278,13 +293,13 @@ impl Rule {
             return Err(RuleError::Empty(id));
         }
         let groups = regex.as_ref().map_or(0, |r| r.captures_len() - 1);
-        let secret_group = spec.secret_group.unwrap_or(if groups > 0 { 1 } else { 0 });
-        if secret_group > groups {
-            return Err(RuleError::Group {
-                id,
-                group: secret_group,
-                groups,
-            });
+        let secret_groups = match &spec.secret_group {
+            None => Vec::new(),
+            Some(SecretGroup::One(g)) => vec![*g],
+            Some(SecretGroup::Parts(gs)) => gs.clone(),
+        };
+        if let Some(&group) = secret_groups.iter().find(|&&g| g > groups) {
+            return Err(RuleError::Group { id, group, groups });
         }
         if let Some(k) = spec.keywords.iter().find(|k| k.is_empty() || !k.is_ascii()) {
             return Err(RuleError::Keyword {
@@ -313,7 +328,7 @@ impl Rule {
             meta,
             regex,
             path,
-            secret_group,
+            secret_groups,
             allow_regexes,
             allow_lines,
             allow_paths,

@@ -433,6 +433,7 @@ mod engine {
             rule: meta.clone(),
             matched: secret.clone(),
             secret,
+            parts: Vec::new(),
             line: start.line,
             column: start.column,
             end_line: end.line,

@@ -37,6 +37,8 @@ impl Worker {
     /// started finishes, and its findings are delivered.
     pub(crate) fn run(self, queue: crossbeam_channel::Receiver<Job>) {
         let mut scratch = DetectScratch::default();
+        let cancel = self.shared.cancel.clone();
+        scratch.set_interrupt(std::sync::Arc::new(move || cancel.is_cancelled()));
         let tick = std::time::Duration::from_millis(50);
         loop {
             // Waking up now and then lets a cancelled scan end even while
@@ -92,6 +94,12 @@ impl Worker {
         for m in self.detector.path_matches(&path) {
             self.send(&m, &item);
         }
+        // Matches are made (and cached per blob) without regard to the
+        // path; rules restricted to some paths are applied here.
+        let matches: Vec<&Match> = matches
+            .iter()
+            .filter(|m| self.detector.applies_to(m, &path))
+            .collect();
         if matches.is_empty() {
             return;
         }
@@ -112,7 +120,7 @@ impl Worker {
                 }
             }
         };
-        for m in matches.iter() {
+        for m in matches {
             if lines
                 .as_ref()
                 .is_some_and(|l| !l.touches(m.line, m.end_line))
@@ -157,6 +165,9 @@ impl Worker {
             .scan(&bytes, binary_as_text, scratch, &mut matches);
         *loaded = Some(bytes);
         if scratch.timed_out() {
+            if self.shared.cancel.is_cancelled() {
+                return Scanned::Skipped("interrupted".into());
+            }
             // One pathological item must not stall the scan.
             return Scanned::Skipped("timeout".into());
         }

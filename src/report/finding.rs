@@ -47,16 +47,15 @@ pub struct Finding {
     /// The encoding the text was decoded from, when not UTF-8.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<&'static str>,
+    /// The parts of a credential of several parts (user name, password),
+    /// each hidden on its own in `match` when redacting.
+    #[serde(skip)]
+    pub parts: Vec<String>,
 }
 
 impl Finding {
     /// Locates a match in an item.
     pub fn new(m: &Match, provenance: Provenance) -> Finding {
-        let mut matched = m.matched.clone();
-        if let Some((cut, _)) = matched.char_indices().nth(MAX_MATCH_CHARS) {
-            matched.truncate(cut);
-            matched.push('…');
-        }
         Finding {
             fingerprint: fingerprint(&m.rule.id, &m.secret),
             rule: m.rule.clone(),
@@ -66,20 +65,47 @@ impl Finding {
             end_line: m.end_line,
             end_column: m.end_column,
             secret: m.secret.clone(),
-            matched,
+            matched: m.matched.trim_matches(['\r', '\n']).to_string(),
             entropy: (m.entropy * 1000.0).round() / 1000.0,
             encoding: m.encoding,
+            parts: m.parts.clone(),
         }
     }
 
-    /// A copy with the secret redacted in `secret` and `match`.
+    /// The finding as it is written out: secrets redacted unless
+    /// `show_secrets`, and `match` cut to a readable length. Redaction
+    /// comes first, so no cut can leave part of a secret unhidden.
+    pub fn for_output(&self, show_secrets: bool) -> Finding {
+        let mut out = if show_secrets {
+            self.clone()
+        } else {
+            self.redacted()
+        };
+        if let Some((cut, _)) = out.matched.char_indices().nth(MAX_MATCH_CHARS) {
+            out.matched.truncate(cut);
+            out.matched.push('…');
+        }
+        out
+    }
+
+    /// A copy with the secret redacted in `secret` and `match`. Should the
+    /// secret not appear verbatim in `match`, the whole match is hidden.
     pub fn redacted(&self) -> Finding {
         let hidden = redact(&self.secret);
-        let matched = if self.secret.is_empty() {
-            self.matched.clone()
+        let mut matched = self.matched.clone();
+        let pieces = if self.parts.is_empty() {
+            std::slice::from_ref(&self.secret)
         } else {
-            self.matched.replace(&self.secret, &hidden)
+            &self.parts[..]
         };
+        for piece in pieces.iter().filter(|p| !p.is_empty()) {
+            if matched.contains(piece.as_str()) {
+                matched = matched.replace(piece.as_str(), &redact(piece));
+            } else {
+                matched = redact(&matched);
+                break;
+            }
+        }
         Finding {
             secret: hidden,
             matched,
@@ -115,6 +141,43 @@ pub fn redact(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_secrets_never_leak_through_a_cut_match() {
+        let secret = "A".repeat(2000);
+        let m = Match {
+            rule: Arc::new(RuleMeta {
+                id: "pem-private-key".into(),
+                description: "key".into(),
+                category: crate::detect::rule::Category::Secret,
+                severity: crate::detect::rule::Severity::High,
+                confidence: crate::detect::rule::Confidence::High,
+                tags: Vec::new(),
+            }),
+            secret: secret.clone(),
+            parts: Vec::new(),
+            matched: format!("-----BEGIN KEY-----\n{secret}\n-----END KEY-----"),
+            line: 1,
+            column: 1,
+            end_line: 3,
+            end_column: 18,
+            entropy: 0.0,
+            encoding: None,
+            span: 0..0,
+            rank: (
+                crate::detect::rule::Confidence::High,
+                0,
+                std::cmp::Reverse(0),
+            ),
+            rule_index: None,
+        };
+        let f = Finding::new(&m, Provenance::Stdin { path: "-".into() });
+        let out = f.for_output(false);
+        assert!(!out.matched.contains("AAAAA"), "{}", out.matched);
+        assert_eq!(out.secret, "AAAA****");
+        let shown = f.for_output(true);
+        assert!(shown.matched.chars().count() <= MAX_MATCH_CHARS + 1);
+    }
 
     #[test]
     fn redaction_keeps_a_short_prefix() {

@@ -52,9 +52,5 @@ pub fn writer(
 
 /// The finding as it should be shown: redacted unless `show_secrets`.
 fn shown(f: &Finding, show_secrets: bool) -> std::borrow::Cow<'_, Finding> {
-    if show_secrets {
-        std::borrow::Cow::Borrowed(f)
-    } else {
-        std::borrow::Cow::Owned(f.redacted())
-    }
+    std::borrow::Cow::Owned(f.for_output(show_secrets))
 }
