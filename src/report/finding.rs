@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::detect::rule::RuleMeta;
+use crate::detect::rule::{Category, RuleMeta};
 use crate::detect::Match;
 use crate::source::Provenance;
 
@@ -75,12 +75,11 @@ impl Finding {
     /// The finding as it is written out: secrets redacted unless
     /// `show_secrets`, and `match` cut to a readable length. Redaction
     /// comes first, so no cut can leave part of a secret unhidden.
+    /// Indicators (`ioc`: emails, addresses, hashes, wallets) are not
+    /// secrets and are shown as found.
     pub fn for_output(&self, show_secrets: bool) -> Finding {
-        let mut out = if show_secrets {
-            self.clone()
-        } else {
-            self.redacted()
-        };
+        let shown = show_secrets || self.rule.category == Category::Ioc;
+        let mut out = if shown { self.clone() } else { self.redacted() };
         if let Some((cut, _)) = out.matched.char_indices().nth(MAX_MATCH_CHARS) {
             out.matched.truncate(cut);
             out.matched.push('…');
