@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
@@ -282,4 +283,41 @@ fn rules_check_still_wants_examples_in_hamburglar_rule_files() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{stdout}");
     assert!(stdout.contains("acme-key: has no examples"), "{stdout}");
+}
+
+/// Runs the binary with a stdout whose reader has already gone, as in
+/// `hamburglar rules list | head -0`: every write fails with a broken pipe.
+fn with_closed_stdout(args: &[&OsStr]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hamburglar"));
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped());
+    let out = cmd.output().unwrap();
+    drop(cmd);
+    out
+}
+
+#[test]
+fn rules_list_into_a_closed_pipe_ends_quietly() {
+    let out = with_closed_stdout(&["rules".as_ref(), "list".as_ref()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+#[test]
+fn rules_check_into_a_closed_pipe_ends_quietly() {
+    // A rule file of the test's own, so the outcome does not depend on
+    // the built-in catalogue.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".gitleaks.toml");
+    fs::write(&config, GITLEAKS_CONFIG).unwrap();
+    let out = with_closed_stdout(&["rules".as_ref(), "check".as_ref(), config.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

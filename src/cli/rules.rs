@@ -1,6 +1,7 @@
 //! `hamburglar rules list | check`.
 
 use std::collections::BTreeSet;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -35,30 +36,52 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<i32> {
     }
 }
 
+/// Runs `rules list`: one line per rule that would run, then a count on
+/// stderr.
 fn list(args: &RuleArgs) -> anyhow::Result<i32> {
     let selection = args.selection()?;
     let detector = Catalogue::load(&selection)?.detector(&selection)?;
-    println!(
-        "{:<44} {:<7} {:<9} {:<7} keywords",
-        "id", "category", "severity", "conf"
-    );
-    for rule in detector.rules() {
-        let m = &rule.meta;
-        println!(
-            "{:<44} {:<8} {:<9} {:<7} {}",
-            m.id,
-            m.category.as_str(),
-            m.severity.as_str(),
-            m.confidence.as_str(),
-            rule.spec.keywords.join(",")
+    let open = to_stdout(|out| {
+        writeln!(
+            out,
+            "{:<44} {:<8} {:<9} {:<7} keywords",
+            "id", "category", "severity", "conf"
+        )?;
+        for rule in detector.rules() {
+            let m = &rule.meta;
+            writeln!(
+                out,
+                "{:<44} {:<8} {:<9} {:<7} {}",
+                m.id,
+                m.category.as_str(),
+                m.severity.as_str(),
+                m.confidence.as_str(),
+                rule.spec.keywords.join(",")
+            )?;
+        }
+        Ok(())
+    })?;
+    if open {
+        let unkeyed = detector.unkeyed_rules().len();
+        let _ = writeln!(
+            io::stderr(),
+            "{} rules, {unkeyed} without keywords (run on every item)",
+            detector.rules().len()
         );
     }
-    let unkeyed = detector.unkeyed_rules().len();
-    eprintln!(
-        "{} rules, {unkeyed} without keywords (run on every item)",
-        detector.rules().len()
-    );
     Ok(EXIT_CLEAN)
+}
+
+/// Writes to a locked stdout and flushes it. Returns false if the reader
+/// went away (`| head -1`): that is not an error, the reader has what it
+/// wanted, so the caller ends quietly.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<bool> {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context("writing to stdout")),
+    }
 }
 
 /// Checks rules against their examples; returns the failures.
@@ -139,10 +162,18 @@ fn check(file: Option<PathBuf>) -> anyhow::Result<i32> {
     let detector = catalogue.detector(&selection)?;
     failures.extend(check_examples(&detector, &no_examples_needed));
 
-    for f in &failures {
-        println!("FAIL {f}");
-    }
-    println!("{checked} rules checked, {} failure(s)", failures.len());
+    // A closed stdout ends the output, not the check: the exit status
+    // still says whether every rule passed.
+    to_stdout(|out| {
+        for f in &failures {
+            writeln!(out, "FAIL {f}")?;
+        }
+        writeln!(
+            out,
+            "{checked} rules checked, {} failure(s)",
+            failures.len()
+        )
+    })?;
     Ok(if failures.is_empty() {
         EXIT_CLEAN
     } else {

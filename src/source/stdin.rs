@@ -46,19 +46,13 @@ pub(crate) fn read_item(limit: u64) -> anyhow::Result<Item> {
 /// A stream longer than the limit is cut there and a warning names `what`:
 /// only its first `limit` bytes are scanned. The rest is never read, so a
 /// stream without end (`<(yes)`) cannot hold the scan.
-pub(crate) fn read_bounded(
-    reader: impl Read,
-    limit: u64,
-    what: &str,
-) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_bounded(reader: impl Read, limit: u64, what: &str) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     // One byte past the limit tells "exactly the limit" from "more".
     reader.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
         buf.truncate(limit as usize);
-        log::warn!(
-            "{what}: longer than --max-file-size; only the first {limit} bytes are scanned"
-        );
+        log::warn!("{what}: longer than --max-file-size; only the first {limit} bytes are scanned");
     }
     Ok(buf)
 }
