@@ -321,3 +321,79 @@ fn rules_check_into_a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A rule in hamburglar's format with this id (and examples, so that
+/// `rules check` would pass it).
+fn rule_toml(id: &str) -> String {
+    format!(
+        "[[rules]]\nid = \"{id}\"\ndescription = \"ACME key\"\ncategory = \"secret\"\n\
+         severity = \"high\"\nconfidence = \"high\"\nkeywords = [\"acme_\"]\n\
+         regex = '''acme_[a-z0-9]{{16}}'''\nexamples = [\"k = acme_0123456789abcdef\"]\n\n"
+    )
+}
+
+#[test]
+fn duplicate_rule_id_in_one_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    let twice = format!("{}{}", rule_toml("acme-key"), rule_toml("acme-key"));
+    fs::write(&file, twice).unwrap();
+    let target = dir.path().join("a.txt");
+    fs::write(&target, "nothing\n").unwrap();
+
+    let scan = [
+        "scan".as_ref(),
+        "--no-progress".as_ref(),
+        target.as_os_str(),
+    ];
+    let list = ["rules".as_ref(), "list".as_ref()];
+    for args in [&scan[..], &list[..]] {
+        let out = hamburglar()
+            .args(args)
+            .arg("--rules")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&*file.to_string_lossy()), "{stderr}");
+        assert!(stderr.contains("\"acme-key\""), "{stderr}");
+    }
+}
+
+#[test]
+fn duplicate_rule_id_in_a_gitleaks_config_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".gitleaks.toml");
+    let again = "\n[[rules]]\nid = \"acme-token\"\nregex = '''acme_x[0-9]{8}'''\n";
+    fs::write(&config, format!("{GITLEAKS_CONFIG}{again}")).unwrap();
+
+    let out = hamburglar()
+        .args(["rules", "check"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("\"acme-token\""), "{stderr}");
+}
+
+#[test]
+fn user_rule_may_replace_a_builtin_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    fs::write(&file, rule_toml("github-pat-classic")).unwrap();
+
+    let out = hamburglar()
+        .args(["rules", "list", "--rules"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let listed = stdout
+        .lines()
+        .filter(|l| l.starts_with("github-pat-classic "))
+        .count();
+    assert_eq!(listed, 1, "{stdout}");
+}

@@ -1,7 +1,7 @@
 //! Rule sets: which rules a run uses, loaded from the catalogue and from
 //! the user's rule files, then selected by category, id and confidence.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -49,6 +49,17 @@ pub enum RuleSetError {
         path: PathBuf,
         /// The cause.
         cause: RuleError,
+    },
+    /// One rule file (or the built-in catalogue, taken as one) defines a
+    /// rule id twice; which one was meant cannot be told.
+    #[error("{}: rule id {id:?} is defined twice{}", path.display(), first_in(path, first))]
+    DuplicateId {
+        /// The file with the second definition.
+        path: PathBuf,
+        /// The id.
+        id: String,
+        /// The file with the first definition.
+        first: PathBuf,
     },
     /// The allowlist does not compile.
     #[error(transparent)]
@@ -128,9 +139,13 @@ impl Catalogue {
     pub fn load(selection: &RuleSelection) -> Result<Catalogue, RuleSetError> {
         let mut cat = Catalogue::default();
         if selection.builtin {
+            // The built-in files are one catalogue split by theme: an id in
+            // two of them is a mistake, not an override.
+            let mut seen = HashMap::new();
             for (name, text) in builtin::files() {
                 let origin = PathBuf::from(format!("builtin:{name}"));
                 let file = parse_rule_file(&origin, text)?;
+                unique_ids(&file, &origin, &mut seen)?;
                 cat.add(file, &origin, false);
             }
         }
@@ -151,6 +166,7 @@ impl Catalogue {
         })?;
         if !gitleaks::looks_like_gitleaks(&text) {
             let file = parse_rule_file(path, &text)?;
+            unique_ids(&file, path, &mut HashMap::new())?;
             self.add(file, path, false);
             return Ok(());
         }
@@ -173,6 +189,7 @@ impl Catalogue {
                 path.display()
             ));
         }
+        unique_ids(&converted.file, path, &mut HashMap::new())?;
         self.disabled.extend(converted.disabled);
         self.warnings.extend(converted.warnings);
         self.add(converted.file, path, true);
@@ -225,6 +242,38 @@ impl Catalogue {
         let allowlist = Allowlist::compile(&self.allowlists)?;
         let yara = YaraRules::load(&selection.yara)?;
         Ok(Detector::new(rules, allowlist).with_yara(yara))
+    }
+}
+
+/// Fails if a rule of `file` has an id already in `seen` (id to the file
+/// that defined it), then records the file's ids there.
+///
+/// A rule file replacing a rule of another file is an override; the same
+/// id twice within one file is an error, since one of the two would be
+/// dropped without a word.
+fn unique_ids(
+    file: &RuleFile,
+    origin: &Path,
+    seen: &mut HashMap<String, PathBuf>,
+) -> Result<(), RuleSetError> {
+    for spec in &file.rules {
+        if let Some(first) = seen.insert(spec.id.clone(), origin.to_path_buf()) {
+            return Err(RuleSetError::DuplicateId {
+                path: origin.to_path_buf(),
+                id: spec.id.clone(),
+                first,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Names the file of a first definition when it is another file.
+fn first_in(path: &Path, first: &Path) -> String {
+    if path == first {
+        String::new()
+    } else {
+        format!(" (first in {})", first.display())
     }
 }
 
