@@ -397,3 +397,29 @@ fn user_rule_may_replace_a_builtin_rule() {
         .count();
     assert_eq!(listed, 1, "{stdout}");
 }
+
+#[test]
+fn no_builtin_rules_and_no_other_rules_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), secret_text()).unwrap();
+
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--no-builtin-rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no rules to run"), "{stderr}");
+
+    // With a rule file of its own the flag is fine.
+    let file = dir.path().join("mine.toml");
+    fs::write(&file, rule_toml("acme-key")).unwrap();
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--no-builtin-rules", "--rules"])
+        .arg(&file)
+        .arg(dir.path().join("a.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

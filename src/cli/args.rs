@@ -108,7 +108,14 @@ pub struct RuleArgs {
 
 impl RuleArgs {
     /// The rule selection these arguments ask for.
+    ///
+    /// Fails when `--no-builtin-rules` leaves nothing to run (no `--rules`
+    /// and no `--yara`): a scan with no rules would find nothing and exit
+    /// 0, which reads as "clean".
     pub fn selection(&self) -> anyhow::Result<RuleSelection> {
+        if self.no_builtin_rules && self.rule_files.is_empty() && self.yara.is_empty() {
+            anyhow::bail!("no rules to run: --no-builtin-rules needs --rules FILE or --yara PATH");
+        }
         let mut sel = RuleSelection {
             builtin: !self.no_builtin_rules,
             files: self.rule_files.clone(),
