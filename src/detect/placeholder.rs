@@ -19,9 +19,13 @@ const EXACT: &[&[u8]] = &[
     b"password",
     b"passwd",
     b"passw0rd",
+    b"passphrase",
+    b"passcode",
     b"pass",
     b"pwd",
     b"secret",
+    b"top secret",
+    b"topsecret",
     b"token",
     b"apikey",
     b"api_key",
@@ -75,6 +79,9 @@ const CONTAINS: &[&[u8]] = &[
     b"environ.get",
     b"env[",
     b"env.fetch",
+    // Notarization tools (gon, altool) read `@env:NAME` and `@keychain:NAME` instead of a password.
+    b"@env:",
+    b"@keychain:",
     b"_here",
     b"-here",
     b"here_",
@@ -243,7 +250,18 @@ fn is_template(s: &[u8]) -> bool {
             && s.ends_with(close)
             && ident(&s[open.len()..s.len() - close.len()])
     };
-    wrapped(b"%", b"%")
+    // `{self.password}`, `{cfg.pw!r}`: a Python f-string or `str.format` field.
+    let field = |b: &[u8]| {
+        let b = match b {
+            [head @ .., b'!', b'r' | b's' | b'a'] => head,
+            _ => b,
+        };
+        !b.is_empty() && b.split(|&c| c == b'.').all(ident) && !b[0].is_ascii_digit()
+    };
+    let braced =
+        s.len() > 2 && s.starts_with(b"{") && s.ends_with(b"}") && field(&s[1..s.len() - 1]);
+    braced
+        || wrapped(b"%", b"%")
         || wrapped(b"{", b"}")
         || wrapped(b"@", b"@")
         || wrapped(b"__", b"__")
@@ -277,8 +295,9 @@ fn is_code(s: &[u8]) -> bool {
     let path = &s[..i];
     let rest = &s[i..];
     if !rest.is_empty() {
-        // `get_password()`, `os.getenv("X")`, `ENV["X"]`, `settings[:db]`.
-        let call = rest.starts_with(b"(") && rest.ends_with(b")");
+        // `get_password()`, `os.getenv("X")`, `ENV["X"]`, `settings[:db]`, and a call whose
+        // arguments go on the next lines (`Prompt.ask(`).
+        let call = rest.starts_with(b"(") && (rest.ends_with(b")") || rest == b"(");
         let index = rest.starts_with(b"[") && rest.ends_with(b"]");
         return call || index;
     }
@@ -315,7 +334,9 @@ mod tests {
             "CHANGE_ME",
             "password",
             "passwd",
+            "passphrase",
             "secret",
+            "top secret",
             "null",
             "None",
             "nil",
@@ -371,6 +392,10 @@ mod tests {
             "%(password)s",
             "%DB_PASS%",
             "{password}",
+            "{self.password}",
+            "{password!r}",
+            "@env:AC_PASSWORD",
+            "@keychain:AC_PASSWORD",
             "#{ENV['X']}",
             "@DB_PASS@",
             "__TOKEN__",
@@ -390,6 +415,8 @@ mod tests {
             "os.getenv(\"TOKEN\")",
             "ENV[\"API_KEY\"]",
             "get_password()",
+            "Prompt.ask(",
+            "CFStringRef.in_dll(",
             "config.db_pass",
             "self.token",
             "settings.SECRET_KEY",
