@@ -423,3 +423,63 @@ fn no_builtin_rules_and_no_other_rules_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[cfg(unix)]
+#[test]
+fn human_output_escapes_control_characters_in_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let coloured = "\x1b[31mred\x1b[0m.txt";
+    let split = "first\nsecond.txt";
+    fs::write(dir.path().join(coloured), secret_text()).unwrap();
+    fs::write(dir.path().join(split), secret_text()).unwrap();
+
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--format", "human"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let raw: Vec<char> = stdout
+        .chars()
+        .filter(|&c| c != '\n' && c.is_control())
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "raw control characters {raw:?} in {stdout:?}"
+    );
+    assert!(stdout.contains("\\x1b[31mred\\x1b[0m.txt:1:"), "{stdout}");
+    assert!(stdout.contains("first\\nsecond.txt:1:"), "{stdout}");
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("second.txt")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn human_output_escapes_control_characters_in_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("mine.toml");
+    let rule = rule_toml("acme-key").replace("acme_[a-z0-9]{16}", r"acme_\S{16}");
+    fs::write(&rules, rule).unwrap();
+    let file = dir.path().join("a.txt");
+    fs::write(&file, "k = acme_\x1b[31mabcdefghijk\n").unwrap();
+
+    let out = hamburglar()
+        .args([
+            "scan",
+            "--no-progress",
+            "--format",
+            "human",
+            "--show-secrets",
+        ])
+        .args(["--no-builtin-rules", "--rules"])
+        .arg(&rules)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "{stdout:?}");
+    assert!(stdout.contains("acme_\\x1b[31mabcdefghijk"), "{stdout}");
+}
