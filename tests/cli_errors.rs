@@ -483,3 +483,44 @@ fn human_output_escapes_control_characters_in_secrets() {
     assert!(!stdout.contains('\x1b'), "{stdout:?}");
     assert!(stdout.contains("acme_\\x1b[31mabcdefghijk"), "{stdout}");
 }
+
+#[test]
+fn max_file_size_takes_binary_units_and_decimals() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    fs::write(&file, secret_text()).unwrap();
+
+    for size in ["1.5MiB", "1KB", "1kib", "0.5K"] {
+        let out = hamburglar()
+            .args(["scan", "--no-progress", "--format", "ndjson"])
+            .args(["--max-file-size", size])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{size}: {stderr}");
+    }
+
+    // Below the file's size, the file is skipped.
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .args(["--max-file-size", "0.01KiB"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 skipped"), "{stderr}");
+}
+
+#[test]
+fn max_file_size_zero_is_refused() {
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--max-file-size", "0", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--max-file-size"), "{stderr}");
+    assert!(stderr.contains("zero"), "{stderr}");
+}

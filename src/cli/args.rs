@@ -40,7 +40,8 @@ pub struct EngineArgs {
     /// Worker threads running the detectors [default: the number of cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Skip files larger than this (bytes, or with K/M/G suffix).
+    /// Skip files larger than this: bytes, or K, M, G (also KB or KiB,
+    /// ...; all binary multiples); decimals allowed (1.5M).
     #[arg(long, default_value = "100M", value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
     /// Give up on one item after this many seconds of matching (0: never).
@@ -150,25 +151,112 @@ fn parse_category(s: &str) -> anyhow::Result<Category> {
     }
 }
 
-/// Parses a size: a number of bytes with an optional K, M or G suffix.
+/// Parses a size: a number with an optional unit, `K`, `M` or `G`, alone
+/// or followed by `B` or `iB` (any case). Every unit is a binary multiple
+/// (`1K` = `1KB` = `1KiB` = 1024 bytes), as in the rest of the
+/// command line. A decimal number (`1.5M`) is rounded down to whole
+/// bytes. Zero is refused: it would skip every file.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
-    let (num, mult) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let mult = match c.to_ascii_uppercase() {
-                'K' => 1 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                _ => return Err(format!("unknown size suffix in {s:?}")),
-            };
-            (&s[..i], mult)
+    let unit_at = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+    let (number, unit) = (s[..unit_at].trim(), &s[unit_at..]);
+    let multiple: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "unknown size unit {unit:?} in {s:?} (expected K, M or G, \
+                 optionally followed by B or iB)"
+            ))
         }
-        _ => (s, 1),
     };
-    let n: u64 = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("not a size: {s:?}"))?;
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("size too large: {s:?}"))
+    let bytes = scaled(number, multiple).ok_or_else(|| {
+        format!("not a size: {s:?} (expected a number of bytes, e.g. 100M or 1.5GiB)")
+    })?;
+    match bytes {
+        Some(0) => Err(format!("size {s:?} is zero: every file would be skipped")),
+        Some(n) => Ok(n),
+        None => Err(format!("size too large: {s:?}")),
+    }
+}
+
+/// `number` (digits, with at most one decimal point) times `multiple`,
+/// rounded down; `None` if `number` is malformed, `Some(None)` if the
+/// product does not fit in 64 bits. Computed in integers, so `1.1M` is
+/// exact where a float would be off by a byte.
+fn scaled(number: &str, multiple: u64) -> Option<Option<u64>> {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    // 10^fraction.len() must fit in a u128.
+    if whole.len() + fraction.len() == 0
+        || !digits(whole)
+        || !digits(fraction)
+        || fraction.len() > 30
+    {
+        return None;
+    }
+    let whole: u128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let scale = 10u128.pow(fraction.len() as u32);
+    let fraction: u128 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    let bytes = whole
+        .checked_mul(u128::from(multiple))
+        .zip((fraction * u128::from(multiple)).checked_div(scale))
+        .and_then(|(w, f)| w.checked_add(f));
+    Some(bytes.and_then(|b| u64::try_from(b).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_in_bytes_and_binary_units() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("512B"), Ok(512));
+        for k in ["1K", "1k", "1KB", "1kb", "1KiB", "1kib", " 1 K "] {
+            assert_eq!(parse_size(k), Ok(1024), "{k}");
+        }
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("100MB"), Ok(100 << 20));
+        assert_eq!(parse_size("100MiB"), Ok(100 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("2GB"), Ok(2 << 30));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+    }
+
+    #[test]
+    fn decimal_sizes_round_down() {
+        assert_eq!(parse_size("1.5M"), Ok(3 << 19));
+        assert_eq!(parse_size("1.5MiB"), Ok(3 << 19));
+        assert_eq!(parse_size("0.5K"), Ok(512));
+        assert_eq!(parse_size(".5K"), Ok(512));
+        assert_eq!(parse_size("1.1M"), Ok(1_153_433));
+        assert_eq!(parse_size("2.0"), Ok(2));
+        assert_eq!(parse_size("1.9"), Ok(1));
+    }
+
+    #[test]
+    fn zero_and_nonsense_are_refused() {
+        for bad in ["0", "0K", "0.0M", "0.0001K"] {
+            let err = parse_size(bad).unwrap_err();
+            assert!(err.contains("zero"), "{bad}: {err}");
+        }
+        for bad in ["", "M", "-1M", "1.2.3M", "1e3", "inf", "1X", "1MBB", "1 0M"] {
+            assert!(parse_size(bad).is_err(), "{bad} was accepted");
+        }
+        assert!(parse_size("99999999999G")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(parse_size("18446744073709551616").is_err());
+    }
 }
