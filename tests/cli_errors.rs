@@ -524,3 +524,27 @@ fn max_file_size_zero_is_refused() {
     assert!(stderr.contains("--max-file-size"), "{stderr}");
     assert!(stderr.contains("zero"), "{stderr}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_file_errors_name_the_file() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    fs::write(&file, secret_text()).unwrap();
+
+    let out = hamburglar()
+        .args(["scan", "--no-progress", "--format", "ndjson", "-o"])
+        .arg(full)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("/dev/full"), "{stderr}");
+    assert!(stderr.contains("No space left"), "{stderr}");
+}

@@ -40,6 +40,12 @@ pub fn drive(
         None => Box::new(BufWriter::new(io::stdout())),
     };
     let mut writer = report::writer(format, out, output.show_secrets);
+    // Named in write errors: "Input/output error" alone does not say
+    // which file refused the findings.
+    let target = match &output.output {
+        Some(p) => format!("writing findings to {}", p.display()),
+        None => "writing findings to stdout".to_string(),
+    };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -78,7 +84,7 @@ pub fn drive(
                         closed = true;
                         cancel.cancel();
                     }
-                    Err(e) => return Err(anyhow::Error::new(e).context("writing findings")),
+                    Err(e) => return Err(anyhow::Error::new(e).context(target)),
                 }
             }
             let stats = match scan.finish().await {
@@ -89,7 +95,7 @@ pub fn drive(
             if !closed {
                 match writer.finish(&stats) {
                     Err(e) if e.kind() == io::ErrorKind::BrokenPipe => closed = true,
-                    other => other.context("writing findings")?,
+                    other => other.context(target)?,
                 }
             }
             let interrupted = interrupted.load(Ordering::SeqCst);
