@@ -271,7 +271,7 @@ impl Detector {
             };
             seen += 1;
             // A file of endless matches must still honour the time budget.
-            if seen % 256 == 0 && scratch.over_budget() {
+            if seen.is_multiple_of(256) && scratch.over_budget() {
                 return;
             }
             let Some(parts) = secret_parts(rule, &locs) else {

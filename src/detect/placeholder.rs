@@ -347,7 +347,7 @@ mod tests {
             "sample",
             "dummy",
             "test",
-            "TODO",
+            "ToDo",
             "abc123",
             "123456",
             "12345678",
