@@ -21,7 +21,7 @@ use gix::bstr::BStr;
 
 pub use blob::{BlobLoader, LFS_POINTER, MISSING_BLOB};
 pub use date::{iso8601, parse_date};
-pub use lines::{AddedLines, Baseline};
+pub use lines::{added_lines, AddedLines, Baseline};
 pub use range::{CommitRange, RangeSpec};
 pub use repo::SharedRepo;
 
