@@ -41,6 +41,7 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<i32> {
 fn list(args: &RuleArgs) -> anyhow::Result<i32> {
     let selection = args.selection()?;
     let detector = Catalogue::load(&selection)?.detector(&selection)?;
+    let yara = detector.yara().rules();
     let open = to_stdout(|out| {
         writeln!(
             out,
@@ -59,14 +60,27 @@ fn list(args: &RuleArgs) -> anyhow::Result<i32> {
                 rule.spec.keywords.join(",")
             )?;
         }
+        for m in &yara {
+            let (cat, sev, conf) = (
+                m.category.as_str(),
+                m.severity.as_str(),
+                m.confidence.as_str(),
+            );
+            writeln!(out, "{:<44} {cat:<8} {sev:<9} {conf:<7} (yara)", m.id)?;
+        }
         Ok(())
     })?;
     if open {
         let unkeyed = detector.unkeyed_rules().len();
         let _ = writeln!(
             io::stderr(),
-            "{} rules, {unkeyed} without keywords (run on every item)",
-            detector.rules().len()
+            "{} rules, {unkeyed} without keywords (run on every item){}",
+            detector.rules().len(),
+            if yara.is_empty() {
+                String::new()
+            } else {
+                format!("; {} YARA rules", yara.len())
+            }
         );
     }
     Ok(EXIT_CLEAN)
