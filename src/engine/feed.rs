@@ -62,7 +62,7 @@ impl Feed {
     /// Counts an item that the source decided not to scan, with the
     /// reason (logged at debug level with the item's name).
     pub fn skip(&self, what: &str, reason: &str) {
-        log::debug!("skipping {what}: {reason}");
+        log::debug!("skipping {}: {reason}", crate::report::Escaped(what));
         self.shared.discovered.fetch_add(1, Ordering::Relaxed);
         self.shared.note_skip(reason);
     }

@@ -13,6 +13,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::progress::ScanProgress;
+use crate::report::Escaped;
 
 /// State of one scan seen by every thread taking part in it.
 pub(crate) struct Shared {
@@ -63,7 +64,8 @@ impl Shared {
     /// Counts an item that failed, and tells the user on stderr.
     pub(crate) fn note_error(&self, what: &str, err: &str) {
         self.errors.fetch_add(1, Ordering::Relaxed);
-        log::warn!("{what}: {err}");
+        // Paths come from the scanned tree: never let one drive the terminal.
+        log::warn!("{}: {}", Escaped(what), Escaped(err));
     }
 
     /// Names the item a worker is on, for the progress display.

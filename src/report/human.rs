@@ -71,7 +71,7 @@ impl Report for Human {
 
 /// Text shown with its control characters escaped: `\n`, `\r`, `\t`,
 /// `\xNN` for the other C0 characters and DEL, `\u{NN}` for C1.
-struct Escaped<'a>(&'a str);
+pub(crate) struct Escaped<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

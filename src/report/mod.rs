@@ -12,6 +12,7 @@ mod ndjson;
 use std::io::{self, Write};
 
 pub use finding::Finding;
+pub(crate) use human::Escaped;
 pub use human::Human;
 pub use json::Json;
 pub use ndjson::Ndjson;
