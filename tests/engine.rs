@@ -168,7 +168,7 @@ async fn progress_reporter_sees_start_progress_complete() {
     let recorder = Arc::new(Recorder::default());
     let source = Synthetic::new(150, 1, |i| i % 50 == 0);
     let mut scan = Scan::new(detector(), options(2, 8))
-        .progress(recorder.clone())
+        .reporter(recorder.clone())
         .start(source);
     while scan.next_finding().await.is_some() {}
     let stats = scan.finish().await.unwrap();
@@ -222,6 +222,15 @@ async fn cancellation_loses_no_finding_already_made() {
     assert!(received >= 10);
     assert!(received < 2000, "the scan stopped early ({received})");
     assert_eq!(stats.findings, received, "every finding made was delivered");
+    assert_eq!(
+        stats.discovered,
+        stats.scanned + stats.skipped + stats.errors,
+        "every item is accounted for: {stats:?}"
+    );
+    assert!(stats
+        .skipped_by_reason
+        .get("interrupted")
+        .is_some_and(|&n| n > 0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,7 @@ use super::{EngineArgs, OutputArgs, RuleArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDI
 use crate::detect::ruleset::Catalogue;
 use crate::engine::{BarProgress, NoProgress, ProgressReporter, Scan, ScanError, ScanStats};
 use crate::report::{self, Format};
+use crate::source::git::MISSING_BLOB;
 use crate::source::Source;
 
 /// Scans `source` with the rules, engine options and output the user
@@ -65,7 +66,7 @@ pub fn drive(
 
             let mut scan = Scan::new(detector, engine.options())
                 .cancel_token(cancel.clone())
-                .progress(reporter)
+                .reporter(reporter)
                 .start_boxed(source);
             let mut written = 0u64;
             let mut closed = false;
@@ -147,5 +148,20 @@ fn summary(stats: &ScanStats, written: u64, interrupted: bool) {
     if stats.reused > 0 {
         line.push_str(&format!("; {} blob scan(s) reused", stats.reused));
     }
+    if !stats.skipped_by_reason.is_empty() {
+        let reasons: Vec<String> = stats
+            .skipped_by_reason
+            .iter()
+            .map(|(why, n)| format!("{why}: {n}"))
+            .collect();
+        line.push_str(&format!("\nhamburglar: skipped: {}", reasons.join(", ")));
+    }
     let _ = writeln!(io::stderr(), "{line}");
+    if let Some(n) = stats.skipped_by_reason.get(MISSING_BLOB) {
+        // A blobless clone would otherwise pass as clean.
+        log::warn!(
+            "{n} blob(s) are missing from this partial clone and were not scanned; \
+             fetch them (or scan a full clone) before trusting a clean result"
+        );
+    }
 }

@@ -23,7 +23,26 @@ pub(crate) struct Job {
     /// The item to scan.
     pub(crate) item: Item,
     /// Released (and the in-flight gauge lowered) when the job is dropped.
-    pub(crate) _slot: InFlight,
+    slot: InFlight,
+    /// Set once a worker has dealt with the item.
+    done: bool,
+}
+
+impl Job {
+    /// Marks the item as dealt with (scanned, skipped or failed).
+    pub(crate) fn finish(mut self) {
+        self.done = true;
+    }
+}
+
+impl Drop for Job {
+    /// A job dropped unprocessed (the scan was cancelled while it was
+    /// queued) is counted, so the totals always add up.
+    fn drop(&mut self) {
+        if !self.done {
+            self.slot.shared.note_skip("interrupted");
+        }
+    }
 }
 
 /// Proof that an item holds one of the `-j` in-flight slots.
@@ -52,11 +71,19 @@ impl Feed {
     /// source should then return.
     pub fn send(&self, item: Item) -> Result<(), Cancelled> {
         self.shared.discovered.fetch_add(1, Ordering::Relaxed);
-        let permit = self.acquire()?;
+        let Ok(permit) = self.acquire() else {
+            self.shared.note_skip("interrupted");
+            return Err(Cancelled);
+        };
         let slot = self.occupy(permit);
-        self.queue
-            .send(Job { item, _slot: slot })
-            .map_err(|_| Cancelled)
+        // A send refused because the workers are gone drops the job, which
+        // counts it as interrupted.
+        let job = Job {
+            item,
+            slot,
+            done: false,
+        };
+        self.queue.send(job).map_err(|_| Cancelled)
     }
 
     /// Counts an item that the source decided not to scan, with the

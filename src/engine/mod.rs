@@ -61,9 +61,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::{mpsc, Semaphore};
-use tokio_util::sync::CancellationToken;
 
 pub use feed::{Cancelled, Feed};
+/// The cancellation token type of [`Scan::cancel_token`], re-exported so
+/// callers need no `tokio-util` of their own.
+pub use tokio_util::sync::CancellationToken;
+
 pub use progress::{BarProgress, NoProgress, ProgressReporter, ScanProgress};
 
 use crate::detect::Detector;
@@ -172,14 +175,16 @@ impl Scan {
     }
 
     /// Publishes progress to `reporter`.
-    pub fn progress(mut self, reporter: Arc<dyn ProgressReporter>) -> Scan {
+    pub fn reporter(mut self, reporter: Arc<dyn ProgressReporter>) -> Scan {
         self.reporter = reporter;
         self
     }
 
-    /// Uses `token` for cancellation (e.g. one wired to Ctrl-C).
+    /// Cancels the scan when `token` is cancelled (e.g. one wired to
+    /// Ctrl-C). The scan uses a child of it, so dropping the scan's handle
+    /// never cancels the caller's token.
     pub fn cancel_token(mut self, token: CancellationToken) -> Scan {
-        self.cancel = token;
+        self.cancel = token.child_token();
         self
     }
 
@@ -274,7 +279,7 @@ impl Scan {
             findings: findings_rx,
             progress: ProgressHandle { shared },
             cancel: self.cancel,
-            done,
+            done: Some(done),
         }
     }
 }
@@ -320,12 +325,13 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a thread panicked".into())
 }
 
-/// A running scan: its findings, progress, and cancellation.
+/// A running scan: its findings, progress, and cancellation. Dropping the
+/// handle before [`finish`](ScanHandle::finish) cancels the scan.
 pub struct ScanHandle {
     findings: mpsc::Receiver<Finding>,
     progress: ProgressHandle,
     cancel: CancellationToken,
-    done: tokio::task::JoinHandle<Result<ScanStats, ScanError>>,
+    done: Option<tokio::task::JoinHandle<Result<ScanStats, ScanError>>>,
 }
 
 impl ScanHandle {
@@ -352,10 +358,19 @@ impl ScanHandle {
     pub async fn finish(mut self) -> Result<ScanStats, ScanError> {
         self.findings.close();
         while self.findings.recv().await.is_some() {}
-        match self.done.await {
+        let done = self.done.take().expect("finish consumes the handle");
+        match done.await {
             Ok(r) => r,
             Err(e) => Err(ScanError::Panic(e.to_string())),
         }
+    }
+}
+
+impl Drop for ScanHandle {
+    fn drop(&mut self) {
+        // Nobody will read the findings any more: stop the workers. After
+        // `finish` the scan is over and this changes nothing.
+        self.cancel.cancel();
     }
 }
 

@@ -52,12 +52,13 @@ impl Worker {
             if self.shared.cancel.is_cancelled() {
                 return;
             }
-            self.process(job.item, &mut scratch);
+            self.process(&job.item, &mut scratch);
+            job.finish();
         }
     }
 
     /// Scans one item and sends its findings.
-    fn process(&self, item: Item, scratch: &mut DetectScratch) {
+    fn process(&self, item: &Item, scratch: &mut DetectScratch) {
         let path = item.provenance.path().to_string();
         self.shared.set_current(&path);
         if self.detector.allows_path(&path) {
@@ -71,7 +72,7 @@ impl Worker {
                 let (outcome, reused) = self.cache.get_or_scan(key, || {
                     self.load_and_scan(&item.content, &mut loaded, scratch)
                 });
-                if reused {
+                if reused && matches!(outcome, Scanned::Matches(_)) {
                     self.shared.reused.fetch_add(1, Ordering::Relaxed);
                 }
                 outcome
@@ -92,7 +93,7 @@ impl Worker {
         };
         self.shared.scanned.fetch_add(1, Ordering::Relaxed);
         for m in self.detector.path_matches(&path) {
-            self.send(&m, &item);
+            self.send(&m, item);
         }
         // Matches are made (and cached per blob) without regard to the
         // path; rules restricted to some paths are applied here.
@@ -127,7 +128,7 @@ impl Worker {
             {
                 continue;
             }
-            self.send(m, &item);
+            self.send(m, item);
         }
     }
 
