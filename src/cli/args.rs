@@ -11,6 +11,20 @@ use crate::detect::yara::YaraOptions;
 use crate::engine::ScanOptions;
 use crate::report::Format;
 
+/// The options every scanning command takes.
+#[derive(Debug, Clone, Args)]
+pub struct ScanCommonArgs {
+    /// Which rules run.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// How the engine runs.
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Where findings go.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// Where findings go and how they look.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use tokio_util::sync::CancellationToken;
 
 use super::EXIT_INTERRUPTED;
-use super::{EngineArgs, OutputArgs, RuleArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{ScanCommonArgs, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::detect::ruleset::Catalogue;
 use crate::engine::{BarProgress, NoProgress, ProgressReporter, Scan, ScanError, ScanStats};
 use crate::report::{self, Format};
@@ -19,12 +19,12 @@ use crate::source::Source;
 
 /// Scans `source` with the rules, engine options and output the user
 /// asked for; returns the exit status.
-pub fn drive(
-    source: Box<dyn Source>,
-    rules: &RuleArgs,
-    engine: &EngineArgs,
-    output: &OutputArgs,
-) -> anyhow::Result<i32> {
+pub fn drive(source: Box<dyn Source>, common: &ScanCommonArgs) -> anyhow::Result<i32> {
+    let ScanCommonArgs {
+        rules,
+        engine,
+        output,
+    } = common;
     let selection = rules.selection()?;
     let detector = Catalogue::load(&selection)?.detector(&selection)?;
     let to_terminal = output.output.is_none() && io::stdout().is_terminal();

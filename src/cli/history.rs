@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{drive, EngineArgs, OutputArgs, RuleArgs};
+use super::{drive, ScanCommonArgs};
 use crate::source::git::{parse_date, RangeSpec};
 use crate::source::history::History;
 
@@ -45,11 +45,7 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "DATE")]
     pub until_date: Option<String>,
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: ScanCommonArgs,
 }
 
 /// Runs `hamburglar history`.
@@ -72,8 +68,8 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<i32> {
         .max_commits(args.max_commits)
         .since_time(since_time)
         .until_time(until_time)
-        .max_file_size(args.engine.max_file_size);
-    drive(Box::new(source), &args.rules, &args.engine, &args.output)
+        .max_file_size(args.common.engine.max_file_size);
+    drive(Box::new(source), &args.common)
 }
 
 /// The range pre-commit's `pre-push` stage asks for, from

@@ -16,7 +16,7 @@ use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand};
 
-pub use args::{EngineArgs, OutputArgs, RuleArgs};
+pub use args::{EngineArgs, OutputArgs, RuleArgs, ScanCommonArgs};
 pub use drive::drive;
 pub use rules::check_rules;
 

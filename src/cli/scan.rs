@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{drive, EngineArgs, OutputArgs, RuleArgs};
+use super::{drive, ScanCommonArgs};
 use crate::source::worktree::Worktree;
 
 /// Arguments of `hamburglar scan`.
@@ -26,11 +26,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub follow_symlinks: bool,
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: ScanCommonArgs,
 }
 
 /// Runs `hamburglar scan`.
@@ -40,6 +36,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<i32> {
         .follow_symlinks(args.follow_symlinks)
         .include(args.include)
         .exclude(args.exclude)
-        .stdin_limit(args.engine.max_file_size);
-    drive(Box::new(source), &args.rules, &args.engine, &args.output)
+        .stdin_limit(args.common.engine.max_file_size);
+    drive(Box::new(source), &args.common)
 }

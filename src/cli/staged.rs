@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{drive, EngineArgs, OutputArgs, RuleArgs};
+use super::{drive, ScanCommonArgs};
 use crate::source::staged::Staged;
 
 /// Arguments of `hamburglar staged`.
@@ -20,17 +20,13 @@ pub struct StagedArgs {
     #[arg(long)]
     pub all_lines: bool,
     #[command(flatten)]
-    pub rules: RuleArgs,
-    #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: ScanCommonArgs,
 }
 
 /// Runs `hamburglar staged`.
 pub fn run(args: StagedArgs) -> anyhow::Result<i32> {
     let source = Staged::new(args.repo)
         .all_lines(args.all_lines)
-        .max_file_size(args.engine.max_file_size);
-    drive(Box::new(source), &args.rules, &args.engine, &args.output)
+        .max_file_size(args.common.engine.max_file_size);
+    drive(Box::new(source), &args.common)
 }

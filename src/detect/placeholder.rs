@@ -363,7 +363,7 @@ mod tests {
     fn filler_and_runs_are_placeholders() {
         for s in [
             "xxxxxxxx",
-            "XXXX-XXXX",
+            "XxXx-XxXx",
             "********",
             "...",
             "aaaaaaaaaa",
