@@ -461,6 +461,38 @@ rule canary : text {
     }
 
     #[test]
+    fn a_key_found_by_a_text_rule_and_yara_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = "-----BEGIN OPENSSH PRIVATE KEY-----\n\
+                   b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n\
+                   QyNTUxOQAAACDGc8Ghw7rhyuyTBW3qtEaTpGA5hbnrWUVrkgfHCcJYLAAAAJg4cPiNOHD4\n\
+                   AAAAE3Rlc3RAaGFtYnVyZ2xhci5kZXYBAg==\n\
+                   -----END OPENSSH PRIVATE KEY-----\n";
+        let path = write(dir.path(), "id_ed25519", key);
+        let both = scan(&["--yara", "builtin", s(&path)]);
+        let text_only = scan(&[s(&path)]);
+        assert_eq!(text_only.findings.len(), 1, "{:?}", text_only.findings);
+        assert_eq!(both.findings.len(), 1, "{:?}", both.findings);
+        assert_eq!(both.findings[0]["rule"], text_only.findings[0]["rule"]);
+        // On its own, with the text rule off, YARA still finds the key.
+        let yara_only = scan(&[
+            "--yara",
+            "builtin",
+            "--disable",
+            "openssh-private-key",
+            s(&path),
+        ]);
+        assert!(
+            yara_only
+                .findings
+                .iter()
+                .any(|f| f["rule"] == "credentials:openssh_private_key"),
+            "{:?}",
+            yara_only.findings
+        );
+    }
+
+    #[test]
     fn a_yara_timeout_skips_the_item_and_the_scan_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let r = dir.path();

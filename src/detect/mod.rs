@@ -176,10 +176,12 @@ impl Detector {
         scratch: &mut DetectScratch,
         out: &mut Vec<Match>,
     ) -> ContentKind {
+        let first = out.len();
         if self.yara.scan(raw, &mut scratch.yara, out) {
             scratch.timed_out = true;
         }
-        match read::decode(raw) {
+        let yara_end = out.len();
+        let kind = match read::decode(raw) {
             Text::Binary => {
                 if binary_as_text {
                     self.scan_text(raw, None, scratch, out);
@@ -188,9 +190,16 @@ impl Detector {
             }
             Text::Text { text, encoding } => {
                 self.scan_text(&text, encoding, scratch, out);
+                // YARA spans are offsets in the raw bytes: comparable with
+                // the text rules' only when the text is the raw bytes.
+                if !std::ptr::eq(text.as_ptr(), raw.as_ptr()) {
+                    return ContentKind::Text;
+                }
                 ContentKind::Text
             }
-        }
+        };
+        drop_yara_overlaps(out, first, yara_end);
+        kind
     }
 
     /// Finds every accepted match of every rule in `text`, appending to
@@ -418,4 +427,30 @@ fn secret_parts(rule: &Rule, locs: &regex::bytes::CaptureLocations) -> Option<Ve
 /// Where the judged (last) part of a secret starts.
 fn judged_start(parts: &[(usize, usize)]) -> usize {
     parts[parts.len() - 1].0
+}
+
+/// Drops the YARA matches (`out[first..yara_end]`) whose bytes a text rule
+/// also matched (`out[yara_end..]`): the text rule names the secret more
+/// precisely, and a key found by both is reported once. YARA matches never
+/// hide each other.
+fn drop_yara_overlaps(out: &mut Vec<Match>, first: usize, yara_end: usize) {
+    if yara_end == first || yara_end == out.len() {
+        return;
+    }
+    let text: Vec<std::ops::Range<usize>> =
+        out[yara_end..].iter().map(|m| m.span.clone()).collect();
+    let overlaps = |m: &Match| {
+        text.iter()
+            .any(|t| m.span.start < t.end && t.start < m.span.end)
+    };
+    let mut i = first;
+    let mut end = yara_end;
+    while i < end {
+        if overlaps(&out[i]) {
+            out.remove(i);
+            end -= 1;
+        } else {
+            i += 1;
+        }
+    }
 }
