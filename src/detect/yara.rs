@@ -10,7 +10,7 @@
 //! - compiling once per run, or loading the compiled form from the disk
 //!   cache, keyed by the yara-x version and a hash of the sources;
 //! - one yara-x scanner per worker thread, with a per-item timeout;
-//! - turning a matching rule into [`Match`]es like any other rule's.
+//! - turning a matching rule into [`Match`](super::Match)es like any other rule's.
 //!
 //! Without the `yara` cargo feature the options still exist, so the command
 //! line is the same in both builds; asking for YARA rules is then an error
