@@ -276,6 +276,29 @@ fn added_then_removed_and_blobs_scanned_once() {
     assert_eq!(doc["stats"]["reused"], 3, "{}", doc["stats"]);
 }
 
+/// A symbolic link's blob is its target text: scanned (never followed),
+/// and reported at the commit that set the target.
+#[test]
+fn symlink_targets_are_scanned_as_text() {
+    let f = Fixture::new();
+    f.write("README", "hi\n");
+    f.commit_all("base");
+    std::os::unix::fs::symlink(github_token(65), f.path().join("link")).unwrap();
+    f.commit_all("a link named like a token");
+    f.write("README", "hello\n");
+    f.commit_all("unrelated");
+
+    let doc = f.hamburglar_json(&["history"]);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["path"], "link");
+    assert_eq!(findings[0]["secret"], github_token(65));
+    assert_eq!(
+        findings[0]["commit"]["message"],
+        "a link named like a token"
+    );
+}
+
 /// Binary blobs, submodules and LFS pointers are skipped and counted.
 #[test]
 fn binary_submodule_and_lfs_are_skipped() {

@@ -226,14 +226,13 @@ impl History {
                 feed.skip(&path, "submodule");
                 continue;
             }
-            if change.mode.is_link() {
-                feed.skip(&path, "symlink");
+            // A symbolic link's blob is its target path: scanned as text,
+            // never followed; a new or changed target is all new.
+            let link = change.mode.is_link();
+            if !change.mode.is_blob() && !link {
                 continue;
             }
-            if !change.mode.is_blob() {
-                continue;
-            }
-            let scope = if change.olds.is_empty() {
+            let scope = if change.olds.is_empty() || link {
                 Scope::All
             } else {
                 let baseline = Baseline::Every(change.olds);

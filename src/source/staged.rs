@@ -15,9 +15,10 @@
 //! reports the edit only; a pure `git mv` reports nothing. With more than
 //! 1,000 deleted files, renames are not looked for.
 //!
-//! Skipped and counted, with a reason: submodules (gitlinks), symbolic
-//! links, intent-to-add entries (`git add -N`), conflicted paths, Git LFS
-//! pointer files, and blobs over the size limit.
+//! Skipped and counted, with a reason: submodules (gitlinks),
+//! intent-to-add entries (`git add -N`), conflicted paths, Git LFS pointer
+//! files, and blobs over the size limit. A symbolic link's target text is
+//! scanned; the link is never followed.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -119,12 +120,11 @@ impl Source for Staged {
                 feed.skip(&shown, "submodule");
                 continue;
             }
-            if entry.mode == Mode::SYMLINK {
-                feed.skip(&shown, "symlink");
-                continue;
-            }
-
-            let scope = if self.all_lines {
+            // A symbolic link's blob is its target path: scanned as text
+            // (a token pasted as a link target is pushed like any file),
+            // never followed. A new or changed target is all new.
+            let link = entry.mode == Mode::SYMLINK;
+            let scope = if self.all_lines || link {
                 Scope::All
             } else {
                 match before {
