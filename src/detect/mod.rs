@@ -74,6 +74,8 @@ pub enum ContentKind {
 /// The rules of a run, compiled, with their prefilter.
 pub struct Detector {
     rules: Vec<Rule>,
+    /// Rules with a `path` and no `regex`, which never run on content.
+    path_only: Vec<u32>,
     prefilter: Prefilter,
     allowlist: Allowlist,
     yara: YaraRules,
@@ -128,8 +130,12 @@ impl Detector {
     /// Builds a detector over compiled rules and a global allowlist.
     pub fn new(rules: Vec<Rule>, allowlist: Allowlist) -> Detector {
         let prefilter = Prefilter::new(&rules);
+        let path_only = (0..rules.len() as u32)
+            .filter(|&i| rules[i as usize].regex.is_none())
+            .collect();
         Detector {
             rules,
+            path_only,
             prefilter,
             allowlist,
             yara: YaraRules::default(),
@@ -181,24 +187,23 @@ impl Detector {
             scratch.timed_out = true;
         }
         let yara_end = out.len();
-        let kind = match read::decode(raw) {
+        // YARA spans are offsets in the raw bytes: comparable with the text
+        // rules' only when the text scanned is the raw bytes themselves.
+        let (kind, same_offsets) = match read::decode(raw) {
             Text::Binary => {
                 if binary_as_text {
                     self.scan_text(raw, None, scratch, out);
                 }
-                ContentKind::Binary
+                (ContentKind::Binary, true)
             }
             Text::Text { text, encoding } => {
                 self.scan_text(&text, encoding, scratch, out);
-                // YARA spans are offsets in the raw bytes: comparable with
-                // the text rules' only when the text is the raw bytes.
-                if !std::ptr::eq(text.as_ptr(), raw.as_ptr()) {
-                    return ContentKind::Text;
-                }
-                ContentKind::Text
+                (ContentKind::Text, std::ptr::eq(text.as_ptr(), raw.as_ptr()))
             }
         };
-        drop_yara_overlaps(out, first, yara_end);
+        if same_offsets {
+            drop_yara_overlaps(out, first, yara_end);
+        }
         kind
     }
 
@@ -361,8 +366,9 @@ impl Detector {
     /// reports the file itself, e.g. a `.p12` keystore).
     pub fn path_matches(&self, path: &str) -> Vec<Match> {
         let mut out = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            if rule.regex.is_some() || !rule.applies_to(path) {
+        for &i in &self.path_only {
+            let rule = &self.rules[i as usize];
+            if !rule.applies_to(path) {
                 continue;
             }
             out.push(Match {
@@ -377,8 +383,8 @@ impl Detector {
                 entropy: entropy::shannon(path.as_bytes()),
                 encoding: None,
                 span: 0..0,
-                rank: (rule.spec.confidence, 0, std::cmp::Reverse(i as u32)),
-                rule_index: Some(i as u32),
+                rank: (rule.spec.confidence, 0, std::cmp::Reverse(i)),
+                rule_index: Some(i),
             });
         }
         out

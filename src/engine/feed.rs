@@ -40,7 +40,9 @@ impl Drop for Job {
     /// queued) is counted, so the totals always add up.
     fn drop(&mut self) {
         if !self.done {
-            self.slot.shared.note_skip("interrupted");
+            self.slot
+                .shared
+                .note_skip(self.item.provenance.path(), "interrupted");
         }
     }
 }
@@ -72,7 +74,7 @@ impl Feed {
     pub fn send(&self, item: Item) -> Result<(), Cancelled> {
         self.shared.discovered.fetch_add(1, Ordering::Relaxed);
         let Ok(permit) = self.acquire() else {
-            self.shared.note_skip("interrupted");
+            self.shared.note_skip(item.provenance.path(), "interrupted");
             return Err(Cancelled);
         };
         let slot = self.occupy(permit);
@@ -89,9 +91,8 @@ impl Feed {
     /// Counts an item that the source decided not to scan, with the
     /// reason (logged at debug level with the item's name).
     pub fn skip(&self, what: &str, reason: &str) {
-        log::debug!("skipping {}: {reason}", crate::report::Escaped(what));
         self.shared.discovered.fetch_add(1, Ordering::Relaxed);
-        self.shared.note_skip(reason);
+        self.shared.note_skip(what, reason);
     }
 
     /// Reports an item that could not be read; the scan goes on.

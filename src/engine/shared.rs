@@ -54,8 +54,9 @@ impl Shared {
         }
     }
 
-    /// Counts a skipped item under `reason`.
-    pub(crate) fn note_skip(&self, reason: &str) {
+    /// Counts a skipped item under `reason`, saying why at debug level.
+    pub(crate) fn note_skip(&self, what: &str, reason: &str) {
+        log::debug!("skipping {}: {reason}", Escaped(what));
         self.skipped.fetch_add(1, Ordering::Relaxed);
         let mut reasons = self.skip_reasons.lock().unwrap_or_else(|e| e.into_inner());
         *reasons.entry(reason.to_string()).or_default() += 1;

@@ -59,10 +59,10 @@ impl Worker {
 
     /// Scans one item and sends its findings.
     fn process(&self, item: &Item, scratch: &mut DetectScratch) {
-        let path = item.provenance.path().to_string();
-        self.shared.set_current(&path);
-        if self.detector.allows_path(&path) {
-            self.shared.note_skip("allowlisted path");
+        let path = item.provenance.path();
+        self.shared.set_current(path);
+        if self.detector.allows_path(path) {
+            self.shared.note_skip(path, "allowlisted path");
             return;
         }
 
@@ -82,24 +82,23 @@ impl Worker {
         let matches = match outcome {
             Scanned::Matches(m) => m,
             Scanned::Skipped(reason) => {
-                log::debug!("skipping {path}: {reason}");
-                self.shared.note_skip(&reason);
+                self.shared.note_skip(path, &reason);
                 return;
             }
             Scanned::Failed(err) => {
-                self.shared.note_error(&path, &err);
+                self.shared.note_error(path, &err);
                 return;
             }
         };
         self.shared.scanned.fetch_add(1, Ordering::Relaxed);
-        for m in self.detector.path_matches(&path) {
+        for m in self.detector.path_matches(path) {
             self.send(&m, item);
         }
         // Matches are made (and cached per blob) without regard to the
         // path; rules restricted to some paths are applied here.
         let matches: Vec<&Match> = matches
             .iter()
-            .filter(|m| self.detector.applies_to(m, &path))
+            .filter(|m| self.detector.applies_to(m, path))
             .collect();
         if matches.is_empty() {
             return;
@@ -112,12 +111,12 @@ impl Worker {
                     Some(b) => b,
                     None => match load(&item.content, self.options.max_file_size) {
                         Ok(b) => b,
-                        Err(e) => return self.shared.note_error(&path, &e.to_string()),
+                        Err(e) => return self.shared.note_error(path, &e.to_string()),
                     },
                 };
                 match scope.lines(&bytes) {
                     Ok(l) => Some(l),
-                    Err(e) => return self.shared.note_error(&path, &e.to_string()),
+                    Err(e) => return self.shared.note_error(path, &e.to_string()),
                 }
             }
         };
