@@ -57,10 +57,24 @@ fn secret_text() -> String {
     format!("token = \"{GITHUB_TOKEN}\"\n")
 }
 
+/// Scanning `root` stops the run: exit 2, naming the path and the cause.
+#[cfg(unix)]
+fn assert_fatal_root(mut cmd: assert_cmd::Command, root: &std::path::Path) {
+    let out = cmd
+        .args(["scan", "--no-progress", "--format", "ndjson"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains(&*root.to_string_lossy()), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file_root_is_fatal() {
-    let Some(mut cmd) = unprivileged() else {
+    let Some(cmd) = unprivileged() else {
         return;
     };
     let dir = open_tempdir();
@@ -68,21 +82,13 @@ fn unreadable_file_root_is_fatal() {
     fs::write(&file, secret_text()).unwrap();
     set_mode(&file, 0o000);
 
-    let out = cmd
-        .args(["scan", "--no-progress", "--format", "ndjson"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(stderr.contains(&*file.to_string_lossy()), "{stderr}");
-    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert_fatal_root(cmd, &file);
 }
 
 #[cfg(unix)]
 #[test]
 fn unlistable_folder_root_is_fatal() {
-    let Some(mut cmd) = unprivileged() else {
+    let Some(cmd) = unprivileged() else {
         return;
     };
     let dir = open_tempdir();
@@ -91,15 +97,7 @@ fn unlistable_folder_root_is_fatal() {
     fs::write(sub.join("a.txt"), secret_text()).unwrap();
     set_mode(&sub, 0o000);
 
-    let out = cmd
-        .args(["scan", "--no-progress", "--format", "ndjson"])
-        .arg(&sub)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(stderr.contains(&*sub.to_string_lossy()), "{stderr}");
-    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert_fatal_root(cmd, &sub);
 }
 
 #[cfg(unix)]

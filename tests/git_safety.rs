@@ -8,6 +8,7 @@
 //! `hamburglar history` (which must still find the planted secrets), and
 //! checks that no marker appeared.
 
+mod common;
 #[path = "common/git.rs"]
 mod fixture;
 

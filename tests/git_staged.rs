@@ -1,6 +1,7 @@
 //! `hamburglar staged`: the index against HEAD, on fixture repositories
 //! built with the real `git`.
 
+mod common;
 #[path = "common/git.rs"]
 mod fixture;
 

@@ -215,7 +215,7 @@ impl Fixture {
 /// The `hamburglar` binary under test, with no git location variables
 /// and no user or system git configuration.
 pub fn hamburglar_cmd() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("hamburglar").unwrap();
+    let mut cmd = crate::common::hamburglar();
     cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1");
     for var in GIT_LOCATION_VARS {
@@ -240,14 +240,9 @@ pub struct Run {
 
 impl From<Output> for Run {
     fn from(out: Output) -> Run {
-        let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
-        let findings = stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
-            .collect();
         Run {
             code: out.status.code().unwrap_or(-1),
-            findings,
+            findings: crate::common::ndjson(&out.stdout),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
